@@ -1,0 +1,3 @@
+import GuardpostCLI
+
+GuardpostCommand.main()

@@ -1,0 +1,2 @@
+import XCTest
+final class GuardpostModelTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
