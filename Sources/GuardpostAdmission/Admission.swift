@@ -1,2 +1,0 @@
-// Placeholder: the admission simulation (Kyverno, Gatekeeper, RBAC) is filled in by the admission work.
-public enum AdmissionPlaceholder {}
