@@ -1,0 +1,109 @@
+import GuardpostDocuments
+import GuardpostModel
+import GuardpostKnowledge
+
+/// The whole result of a scan: what every report format renders.
+public struct ScanResult: Sendable {
+    public var infrastructure: Infrastructure
+    /// Findings in a total order (file, line, column, rule, resource).
+    public var findings: [Finding]
+    public var predictions: [CoveragePrediction]
+    public var statistics: CoverageStatistics
+    /// Parse errors and other problems with the inputs (also present as findings of rule GP001).
+    public var diagnostics: [Diagnostic]
+    public var knowledgeDate: String
+    public var rules: [RuleMetadata]
+
+    /// Files read, per classification.
+    public var fileCounts: [(format: String, count: Int)] {
+        var counts: [String: Int] = [:]
+        for f in infrastructure.files { counts[f.format?.rawValue ?? "other", default: 0] += 1 }
+        return counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}
+
+/// Runs the rules over an infrastructure and predicts coverage.
+public struct Scanner: Sendable {
+    public var rules: [any Rule]
+    public var knowledge: Knowledge
+    public var accounts: AccountContext
+
+    public init(rules: [any Rule] = RuleRegistry.all, knowledge: Knowledge = .embedded, accounts: AccountContext = AccountContext()) {
+        self.rules = rules
+        self.knowledge = knowledge
+        self.accounts = accounts
+    }
+
+    public func scan(_ infrastructure: Infrastructure) -> ScanResult {
+        let context = CheckContext(infrastructure: infrastructure, knowledge: knowledge, accounts: accounts)
+        var findings: [Finding] = []
+        for rule in rules { findings += rule.check(context) }
+        findings = applySuppressions(findings)
+        findings.sort(by: Finding.ordered)
+        let predictions = CoveragePredictor.predict(context: context, findings: findings)
+        return ScanResult(infrastructure: infrastructure, findings: findings, predictions: predictions,
+                          statistics: CoverageStatistics(predictions), diagnostics: infrastructure.diagnostics,
+                          knowledgeDate: knowledge.checkedDate, rules: rules.map(\.metadata))
+    }
+
+    func applySuppressions(_ findings: [Finding]) -> [Finding] {
+        guard !accounts.suppressions.isEmpty else { return findings }
+        return findings.map { f in
+            var f = f
+            for s in accounts.suppressions where s.rule == f.ruleId || s.rule == "*" {
+                if let r = s.resource, r != f.resource { continue }
+                if let p = s.path, !AccountContext.pathMatches(f.location.file.path, prefix: p) { continue }
+                f.suppression = Suppression(justification: s.justification, source: accounts.source ?? AccountContextLoader.fileName)
+                break
+            }
+            return f
+        }
+    }
+}
+
+/// Folds the findings about each cluster into GuardDuty's view of it.
+public enum CoveragePredictor {
+    public static func predict(context: CheckContext, findings: [Finding]) -> [CoveragePrediction] {
+        let infra = context.infrastructure
+        var byCluster: [Int: [Int]] = [:]
+        for (i, f) in findings.enumerated() { if let c = f.clusterIndex { byCluster[c, default: []].append(i) } }
+        var out: [CoveragePrediction] = []
+        for (index, cluster) in infra.clusters.enumerated() {
+            let cc = context.clusterContexts[index]
+            let mine = byCluster[index] ?? []
+            let active = mine.filter { findings[$0].suppression == nil }
+            // GuardDuty reports only the first issue it finds; ours is the first by rule id.
+            let ordered = active.sorted { (findings[$0].ruleId, $0) < (findings[$1].ruleId, $1) }
+            var status = CoverageStatus.healthy
+            var issue: String?
+            var reason: String?
+            for i in ordered {
+                if case .notMonitored(let why) = findings[i].effect { status = .notMonitored; reason = why; break }
+            }
+            if status == .healthy {
+                for i in ordered {
+                    if case .unhealthy(let gdIssue) = findings[i].effect { status = .unhealthy; issue = gdIssue.text; break }
+                }
+            }
+            var unverified: [String] = []
+            if cc.runtimeMonitoring.toggle == .unknown {
+                unverified.append("Runtime Monitoring: no GuardDuty detector feature in the scan and none declared in \(AccountContextLoader.fileName)")
+            }
+            var version: String?
+            if let addon = cluster.addons.map({ infra.addons[$0] }).first(where: { $0.addonName.value == "aws-guardduty-agent" }),
+               let v = addon.addonVersion.value {
+                version = v
+            } else if cc.managementType == .autoManaged || cc.managementType == nil {
+                version = context.knowledge.newestAgent.description
+            }
+            let desired = cluster.nodeGroups.compactMap { infra.nodeGroups[$0].desiredSize.value }.reduce(0, +)
+            out.append(CoveragePrediction(
+                clusterName: cluster.name.value ?? cluster.resource.address, clusterAddress: cluster.resource.address,
+                location: cluster.resource.location, accountId: cc.account, region: cc.region, status: status,
+                managementType: cc.managementType, addonVersion: status == .notMonitored ? nil : version,
+                issue: issue, reason: reason, unverified: unverified, findingIndexes: mine,
+                desiredNodes: cluster.nodeGroups.isEmpty ? nil : desired))
+        }
+        return out
+    }
+}
