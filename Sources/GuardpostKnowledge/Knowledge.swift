@@ -153,7 +153,7 @@ public struct Knowledge: Sendable {
     public let addonClusterRoleBinding: String
 
     private let versionRows: [(version: AgentVersion, latest: AgentVersion?, min: KubernetesVersion, max: KubernetesVersion)]
-    private let calendar: [EKSVersionEntry]
+    let calendar: [EKSVersionEntry]
     private let registrySets: [(id: String, min: AgentVersion?, max: AgentVersion?, builds: [AgentVersion], regions: [String: [String]])]
 
     init(texts: [String: String], origins: [String: String]) throws {
