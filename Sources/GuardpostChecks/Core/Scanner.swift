@@ -13,6 +13,8 @@ public struct ScanResult: Sendable {
     public var diagnostics: [Diagnostic]
     public var knowledgeDate: String
     public var rules: [RuleMetadata]
+    /// Source lines that findings point at, keyed `path:line` (filled by the caller that can read files).
+    public var snippets: [String: String] = [:]
 
     /// Files read, per classification.
     public var fileCounts: [(format: String, count: Int)] {

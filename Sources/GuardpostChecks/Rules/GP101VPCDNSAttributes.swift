@@ -35,9 +35,9 @@ public struct VPCDNSAttributesRule: Rule {
             for attribute in [vpc.enableDnsSupport, vpc.enableDnsHostnames] {
                 guard attribute.effective == false else { continue }
                 let written = attribute.state == .known
-                let message = written
-                    ? "\(attribute.name) is false on VPC \(vpc.resource.address) of cluster '\(cluster.name.value ?? cluster.resource.address)': GuardDuty cannot create its private-DNS VPC endpoint"
-                    : "\(attribute.note ?? "\(attribute.name) is not set"), on VPC \(vpc.resource.address) of cluster '\(cluster.name.value ?? cluster.resource.address)': GuardDuty cannot create its private-DNS VPC endpoint"
+                let clusterName = cluster.name.value ?? cluster.resource.address
+                let cause = written ? "\(attribute.name) is false" : (attribute.note ?? "\(attribute.name) is not set")
+                let message = "VPC \(vpc.resource.address) of cluster '\(clusterName)': \(cause); GuardDuty cannot create its private-DNS VPC endpoint there"
                 out.append(finding(message, at: attribute.location ?? vpc.resource.location, resource: vpc.resource,
                                    attribute: attribute.name, clusterIndex: cc.cluster, in: context,
                                    effect: .unhealthy(GuardDutyIssue(type: Self.issueType, extra: extra))))

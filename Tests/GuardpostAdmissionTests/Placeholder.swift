@@ -1,2 +1,0 @@
-import XCTest
-final class GuardpostAdmissionTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

@@ -1,2 +1,0 @@
-import XCTest
-final class GuardpostCLITestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

@@ -1,2 +1,0 @@
-import XCTest
-final class GuardpostChecksTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

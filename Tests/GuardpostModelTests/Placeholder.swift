@@ -1,2 +1,0 @@
-import XCTest
-final class GuardpostModelTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

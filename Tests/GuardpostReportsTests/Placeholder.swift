@@ -1,2 +1,0 @@
-import XCTest
-final class GuardpostReportsTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
