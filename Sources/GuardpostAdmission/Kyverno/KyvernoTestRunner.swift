@@ -91,7 +91,9 @@ public struct KyvernoTestRunner {
                 continue
             }
             if let why = policy.unsupported { for n in names { add(n, "-", .skipped, why) }; continue }
-            guard let rule = policy.rules.first(where: { $0.name == ruleName }) else {
+            // The CLI names results after the rule as written; auto-generated rules answer for pod controllers.
+            let ruleCandidates = policy.rules.filter { $0.name == ruleName || $0.generatedFrom == ruleName }
+            guard !ruleCandidates.isEmpty else {
                 for n in names { add(n, "-", .skipped, "rule \(ruleName) not found in \(policy.address)") }
                 continue
             }
@@ -106,6 +108,9 @@ public struct KyvernoTestRunner {
                         && (e["namespace"]?.string == nil || (r.namespace ?? "default") == e["namespace"]?.string)
                 }
                 guard let resource = candidates.first else { add(n, "-", .skipped, "resource \(n) not found in the suite's resources"); continue }
+                let rule = ruleCandidates.first { r in
+                    r.name == ruleName ? ruleCandidates.count == 1 || KyvernoMatch.applies(r.value, matchInfo(resource)) : KyvernoMatch.applies(r.value, matchInfo(resource))
+                } ?? ruleCandidates[0]
                 let actual = evaluate(rule: rule, policy: policy, resource: resource, values: values, globalValues: globalValues,
                                       namespaceLabels: namespaceLabels, userInfo: userInfo)
                 switch actual.status {
@@ -161,6 +166,14 @@ public struct KyvernoTestRunner {
             return KyvernoRuleResult(status: .skip, message: "rule does not match the resource (match/exclude)")
         }
         return KyvernoRuleEvaluator.evaluate(rule, resource: res, context: ctx, providedVariables: provided)
+    }
+
+    private static func matchInfo(_ resource: KubernetesObject) -> KyvernoRequestInfo {
+        let (group, version) = KyvernoEngine.splitAPIVersion(resource.apiVersion)
+        return KyvernoRequestInfo(kind: resource.kind, group: group, version: version, name: resource.name,
+                                  namespace: clusterScopedKinds.contains(resource.kind) ? nil : (resource.namespace ?? "default"),
+                                  labels: resource.labels, annotations: resource.annotations, namespaceLabels: [:],
+                                  operation: "CREATE", username: "", groups: [])
     }
 
     static let clusterScopedKinds: Set<String> = ["Namespace", "ClusterRole", "ClusterRoleBinding", "Node", "PersistentVolume",
