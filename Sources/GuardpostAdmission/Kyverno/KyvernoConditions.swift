@@ -19,7 +19,10 @@ enum KyvernoConditions {
 
     static func condition(_ c: KValue, _ ctx: KyvernoContext) throws -> Bool {
         let key = try ctx.substituteAll(c["key"] ?? .null)
-        let value = try ctx.substituteAll(c["value"] ?? .null)
+        var value = try ctx.substituteAll(c["value"] ?? .null)
+        // A JSON array given as a string (ConfigMap data) is a set.
+        if case .string(let text) = value, text.trimmingCharacters(in: .whitespaces).hasPrefix("["),
+           let parsed = KValue.parseJSON(text), case .array = parsed { value = parsed }
         guard let op = c["operator"]?.string else { throw KyvernoEvalError(message: "condition without operator") }
         switch op.lowercased() {
         case "equals", "equal": return equals(key, value)
@@ -34,10 +37,10 @@ enum KyvernoConditions {
         case "notin":
             if case .array(let k) = key { return !k.allSatisfy { contains(value, $0) } }
             return !contains(value, key)
-        case "greaterthan", "gt": return try order(key, value, op) > 0
-        case "greaterthanorequals", "gte": return try order(key, value, op) >= 0
-        case "lessthan", "lt": return try order(key, value, op) < 0
-        case "lessthanorequals", "lte": return try order(key, value, op) <= 0
+        case "greaterthan", "gt": return order(key, value).map { $0 > 0 } ?? false
+        case "greaterthanorequals", "gte": return order(key, value).map { $0 >= 0 } ?? false
+        case "lessthan", "lt": return order(key, value).map { $0 < 0 } ?? false
+        case "lessthanorequals", "lte": return order(key, value).map { $0 <= 0 } ?? false
         case "durationgreaterthan", "durationgreaterthanorequals", "durationlessthan", "durationlessthanorequals":
             guard let a = duration(key), let b = duration(value) else { return false }
             switch op.lowercased() {
@@ -68,13 +71,19 @@ enum KyvernoConditions {
     /// Whether `item` is in the set `value` (a list, or a scalar; wildcards and ranges in the set).
     static func contains(_ value: KValue, _ item: KValue) -> Bool {
         switch value {
-        case .array(let a): return a.contains { equals(item, $0) || inRange(item, $0) }
+        case .array(let a): return a.contains { equals(item, $0) || reverseWildcard(item, $0) || inRange(item, $0) }
         case .string(let s):
             if equals(item, value) || inRange(item, value) { return true }
             if case .string(let i) = item { return s.contains(i) && !i.isEmpty && false }
             return false
         default: return equals(item, value)
         }
+    }
+
+    /// Set operators also accept a wildcard on the key side (`*` is in any set).
+    private static func reverseWildcard(_ item: KValue, _ member: KValue) -> Bool {
+        guard case .string(let k) = item, case .string(let m) = member, Wildcard.hasWildcard(k) else { return false }
+        return Wildcard.match(k, m)
     }
 
     private static func inRange(_ item: KValue, _ rangeValue: KValue) -> Bool {
@@ -97,14 +106,13 @@ enum KyvernoConditions {
     }
     static func anyNotIn(_ key: KValue, _ value: KValue) -> Bool { elements(key).contains { !contains(value, $0) } }
 
-    static func order(_ key: KValue, _ value: KValue, _ op: String) throws -> Int {
+    /// Compares numbers, quantities or durations; nil (the condition is false) when they are not comparable.
+    static func order(_ key: KValue, _ value: KValue) -> Int? {
         func text(_ v: KValue) -> String? {
             switch v { case .number(let d): return KValue.formatNumber(d); case .string(let s): return s; default: return nil }
         }
-        guard let a = text(key), let b = text(value), let c = KyvernoPattern.compare(a, b) else {
-            throw KyvernoEvalError(message: "operator \(op) cannot compare \(key.text) and \(value.text)")
-        }
-        return c
+        guard let a = text(key), let b = text(value) else { return nil }
+        return KyvernoPattern.compare(a, b)
     }
 
     private static func duration(_ v: KValue) -> Double? {

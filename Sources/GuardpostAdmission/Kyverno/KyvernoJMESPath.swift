@@ -195,7 +195,7 @@ private struct JMESParser {
         switch t {
         case .dot:
             if peek == .star { _ = next(); return .valueProjection(left, try projectionRHS(bp(.star))) }
-            return .subexpr(left, try dotRHS())
+            return .subexpr(left, try dotRHS(bp(.dot)))
         case .pipe: return .pipe(left, try expression(bp(.pipe)))
         case .or: return .or(left, try expression(bp(.or)))
         case .and: return .and(left, try expression(bp(.and)))
@@ -213,9 +213,9 @@ private struct JMESParser {
         }
     }
 
-    mutating func dotRHS() throws -> JMESNode {
+    mutating func dotRHS(_ rbp: Int) throws -> JMESNode {
         switch peek {
-        case .ident, .quoted: return try expression(bp(.dot))
+        case .ident, .quoted: return try expression(rbp)
         case .lbracket: _ = next(); return try multiList()
         case .lbrace: _ = next(); return try multiHash()
         default: throw KyvernoEvalError(message: "JMESPath: bad token after `.`")
@@ -226,7 +226,7 @@ private struct JMESParser {
         if bp(peek) < 10 { return .identity }
         switch peek {
         case .lbracket, .filter: return try expression(rbp)
-        case .dot: _ = next(); return try dotRHS()
+        case .dot: _ = next(); return try dotRHS(rbp)
         default: throw KyvernoEvalError(message: "JMESPath: bad projection")
         }
     }
@@ -281,7 +281,9 @@ struct JMESInterpreter {
         switch node {
         case .identity: return v
         case .field(let n): return v[n] ?? .null
-        case .subexpr(let l, let r): return try eval(r, try eval(l, v))
+        case .subexpr(let l, let r):
+            let left = try eval(l, v)
+            return left.isNull ? .null : try eval(r, left)
         case .index(let i):
             guard let a = v.array else { return .null }
             let j = i < 0 ? a.count + i : i

@@ -48,6 +48,13 @@ enum KyvernoPattern {
             }
             return array(r, p, path)
         default:
+            // A scalar pattern over an array applies to each element.
+            if case .array(let items)? = resource {
+                for (i, item) in items.enumerated() where !scalar(item, pattern) {
+                    return .fail(path: path + "\(i)/", reason: "value \(item.text) does not match \(pattern.text)")
+                }
+                return .pass
+            }
             if scalar(resource ?? .null, pattern) { return .pass }
             return .fail(path: path, reason: "value \(resource?.text ?? "null") does not match \(pattern.text)")
         }

@@ -134,7 +134,14 @@ public struct KyvernoTestRunner {
 
     private static func evaluate(rule: KyvernoRule, policy: KyvernoPolicy, resource: KubernetesObject, values: KValue?,
                                  globalValues: [String: KValue], namespaceLabels: [String: [String: String]], userInfo: KValue?) -> KyvernoRuleResult {
-        let res = KValue(resource.node)
+        var res = KValue(resource.node)
+        // The CLI puts namespaced resources without a namespace in `default`.
+        if !clusterScopedKinds.contains(resource.kind), resource.namespace == nil, case .object(var o) = res {
+            var meta = o["metadata"]?.object ?? [:]
+            meta["namespace"] = .string("default")
+            o["metadata"] = .object(meta)
+            res = .object(o)
+        }
         let (group, version) = KyvernoEngine.splitAPIVersion(resource.apiVersion)
         let namespaced = !clusterScopedKinds.contains(resource.kind)
         let ns = namespaced ? (resource.namespace ?? "default") : nil
