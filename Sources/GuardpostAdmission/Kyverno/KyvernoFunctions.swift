@@ -147,6 +147,16 @@ enum KyvernoFunctions {
                 guard b != 0 else { throw KyvernoEvalError(message: "modulo by zero") }
                 return .number(a.truncatingRemainder(dividingBy: b))
             }
+        case "time_since":
+            // time_since(layout, start, end): `end` empty means now. Only RFC 3339 layouts are read.
+            let layout = try str(0)
+            guard layout.isEmpty || layout.contains("2006-01-02T15:04:05") else {
+                throw KyvernoEvalError(message: "time_since with layout `\(layout)` is not evaluated offline", unsupported: true)
+            }
+            guard let start = parseTime(try str(1)) else { throw KyvernoEvalError(message: "time_since: cannot parse `\(try str(1))`") }
+            let endText = try str(2)
+            guard let end = endText.isEmpty ? Date() : parseTime(endText) else { throw KyvernoEvalError(message: "time_since: cannot parse `\(endText)`") }
+            return .string(goDuration(end.timeIntervalSince(start)))
         case "parse_json":
             guard let v = KValue.parseJSON(try str(0)) else { throw KyvernoEvalError(message: "parse_json: invalid JSON") }
             return v
@@ -158,6 +168,25 @@ enum KyvernoFunctions {
         default:
             throw KyvernoEvalError(message: "the JMESPath function `\(name)` is not evaluated offline", unsupported: true)
         }
+    }
+
+    static func parseTime(_ s: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        if let d = f.date(from: s) { return d }
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: s)
+    }
+
+    /// Go's `time.Duration.String()` form, to whole seconds: `37986h15m12s`.
+    static func goDuration(_ seconds: Double) -> String {
+        var total = Int(seconds.rounded(.towardZero))
+        let sign = total < 0 ? "-" : ""
+        total = abs(total)
+        let h = total / 3600, m = (total % 3600) / 60, s = total % 60
+        if h > 0 { return "\(sign)\(h)h\(m)m\(s)s" }
+        if m > 0 { return "\(sign)\(m)m\(s)s" }
+        return "\(sign)\(s)s"
     }
 
     static func lessThan(_ a: KValue, _ b: KValue) -> Bool {

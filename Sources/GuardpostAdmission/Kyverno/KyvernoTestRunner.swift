@@ -132,6 +132,32 @@ public struct KyvernoTestRunner {
         return out
     }
 
+    /// A text report in the spirit of `kyverno test`: one line per case, then the counts.
+    public static func report(_ results: [AdmissionCaseResult]) -> String {
+        var out = ""
+        var currentSuite: String? = nil
+        for (i, r) in results.enumerated() {
+            if r.suite.file.path != currentSuite {
+                currentSuite = r.suite.file.path
+                out += "Loading test ( \(r.suite.file.path) ) ...\n"
+            }
+            let mark: String
+            switch r.status {
+            case .agreed: mark = "Pass"
+            case .disagreed: mark = "Fail"
+            case .skipped: mark = "Skip"
+            }
+            out += "  \(i + 1) | \(r.name) | expected \(r.expected) | got \(r.actual) | \(mark)"
+            if let d = r.detail { out += " | \(d)" }
+            out += "\n"
+        }
+        let agreed = results.filter { $0.status == .agreed }.count
+        let disagreed = results.filter { $0.status == .disagreed }.count
+        let skipped = results.filter { $0.status == .skipped }.count
+        out += "Test Summary: agreed: \(agreed), disagreed: \(disagreed), skipped: \(skipped)\n"
+        return out
+    }
+
     private static func evaluate(rule: KyvernoRule, policy: KyvernoPolicy, resource: KubernetesObject, values: KValue?,
                                  globalValues: [String: KValue], namespaceLabels: [String: [String: String]], userInfo: KValue?) -> KyvernoRuleResult {
         var res = KValue(resource.node)
