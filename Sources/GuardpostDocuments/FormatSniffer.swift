@@ -73,7 +73,8 @@ public enum DocumentReader {
                 let (node, warnings) = try JSONReader.parseWithWarnings(bytes, file: file, limits: limits)
                 return ([node], warnings, .json)
             } catch let jsonError as ParseError {
-                if isLimitError(jsonError) { throw jsonError }
+                // Only content that starts with `{`/`[` gets a second chance as YAML (not an empty `.json`).
+                if isLimitError(jsonError) || FormatSniffer.sniff(bytes, path: "") != .json { throw jsonError }
                 let isJSONName = file.path.lowercased().hasSuffix(".json")
                 do {
                     let docs = try YAMLReader.parse(bytes, file: file, limits: limits)
