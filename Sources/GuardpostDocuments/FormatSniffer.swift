@@ -52,6 +52,10 @@ public enum DocumentReader {
     ///   call `FormatSniffer.sniff` first).
     public static func read(bytes: UnsafeRawBufferPointer, file: SourceFile, limits: ParseLimits = .default) throws
         -> (documents: [Node], warnings: [ParseError], syntax: DocumentSyntax) {
+        if bytes.count > limits.maxFileSize {
+            throw ParseError(location: Location(file: file, line: 1, column: 1),
+                             message: "file is \(bytes.count) bytes, larger than the limit of \(limits.maxFileSize) bytes")
+        }
         let syntax = FormatSniffer.sniff(bytes, path: file.path)
         switch syntax {
         case .binary:

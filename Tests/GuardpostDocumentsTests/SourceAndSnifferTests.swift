@@ -120,6 +120,11 @@ final class FormatSnifferTests: XCTestCase {
         XCTAssertThrowsError(try DocumentReader.read(bytes: Array((String(repeating: "[", count: 600)).utf8), file: SourceFile(path: "d"))) { e in
             XCTAssertTrue((e as! ParseError).message.contains("nesting deeper than 512"), "\(e)")
         }
+        var small = ParseLimits()
+        small.maxFileSize = 3
+        XCTAssertThrowsError(try DocumentReader.read(bytes: Array("[1, 2]".utf8), file: f, limits: small)) { e in
+            XCTAssertTrue((e as! ParseError).message.contains("larger than the limit of 3 bytes"), "\(e)")
+        }
         // Empty .json -> JSON error; empty .yaml -> no documents.
         XCTAssertThrowsError(try DocumentReader.read(bytes: [], file: f))
         XCTAssertEqual(try DocumentReader.read(bytes: [], file: SourceFile(path: "e.yaml")).documents.count, 0)
