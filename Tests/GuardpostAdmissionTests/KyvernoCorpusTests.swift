@@ -43,6 +43,7 @@ final class KyvernoCorpusTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: Self.corpus) else { throw XCTSkip("corpus absent") }
         let e = FileManager.default.enumerator(atPath: Self.corpus)!
         var policies = 0, unsupported = 0
+        var reasons: [String: Int] = [:]
         let pod = sampleRequest()
         while let rel = e.nextObject() as? String {
             guard rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") else { continue }
@@ -52,9 +53,10 @@ final class KyvernoCorpusTests: XCTestCase {
             if ps.isEmpty { continue }
             policies += ps.count
             for d in KyvernoEngine.evaluate(policies: ps, request: pod) {
-                if case .cannotEvaluate = d.outcome { unsupported += 1 }
+                if case .cannotEvaluate(let reason) = d.outcome { unsupported += 1; reasons[reason, default: 0] += 1 }
             }
         }
+        for (k, v) in reasons.sorted(by: { $0.value > $1.value }) { print("NOT EVALUABLE x\(v): \(k)") }
         print("KYVERNO POLICIES: \(policies) policies, \(unsupported) decisions not evaluable")
         XCTAssertGreaterThan(policies, 100)
     }

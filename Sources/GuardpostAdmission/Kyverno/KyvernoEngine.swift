@@ -31,6 +31,13 @@ public enum KyvernoEngine {
             for r in results(policy: policy, resource: resource, info: info, context: ctx, provided: []) {
                 guard let result = r.result else { continue }
                 let rule = r.rule
+                if rule.kindOfRule == "mutate" || rule.kindOfRule == "generate" {
+                    // Mutate and generate rules never reject a request; their effect is not simulated.
+                    out.append(AdmissionDecision(engine: .kyverno, policy: policy.address, rule: rule.name, outcome: .notApplicable,
+                                                 message: "\(rule.kindOfRule) rule: does not block admission (its changes are not simulated)",
+                                                 location: rule.location, object: objectAddress))
+                    continue
+                }
                 let location = r.location
                 let outcome: AdmissionOutcome
                 var message = result.message
