@@ -287,6 +287,7 @@ enum GatekeeperNativeTemplates {
             let isAllowed = allowed.contains { ap in
                 guard pathMatches(ap["pathPrefix"], v.at(["hostPath", "path"])) else { return false }
                 if !GatekeeperRego.isTrue(ap["readOnly"]) { return true }
+                guard v["name"] != nil else { return false }
                 return !writable(v["name"])
             }
             let empty = allowedNode == nil || (allowedNode?.items?.isEmpty ?? false)
@@ -370,8 +371,9 @@ enum GatekeeperNativeTemplates {
                     }
                 } else {
                     func accept(_ v: Node) -> Bool {
-                        guard let ruleNode = params["rule"] else { return true } // rule undefined: the rule body is undefined
-                        guard params["ranges"] != nil else { return false }
+                        // OPA evaluates an undefined argument of a negated call before the negation: the
+                        // rule body is then undefined (no violation). gator's suite pins this; rego-cpp differs.
+                        guard let ruleNode = params["rule"], params["ranges"] != nil else { return true }
                         switch ruleNode.string {
                         case "RunAsAny": return true
                         case "MayRunAs", "MustRunAs": return inRange(v, params["ranges"]) ?? false

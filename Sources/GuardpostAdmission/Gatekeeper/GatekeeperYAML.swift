@@ -2,8 +2,8 @@ import Foundation
 import GuardpostDocuments
 
 extension GatekeeperFiles {
-    /// Placeholder until the shared YAML reader lands (branch `parsers`).
+    /// The shared YAML reader (libyaml events, positions kept).
     static func parseYAML(_ data: Data, path: String) throws -> [Node] {
-        throw GatorSuiteError(location: Location(file: SourceFile(path: path), line: 1, column: 1), message: "YAML reader not available yet")
+        try YAMLReader.parse([UInt8](data), file: SourceFile(path: path)).documents
     }
 }
