@@ -52,6 +52,10 @@ public enum DocumentReader {
     ///   call `FormatSniffer.sniff` first).
     public static func read(bytes: UnsafeRawBufferPointer, file: SourceFile, limits: ParseLimits = .default) throws
         -> (documents: [Node], warnings: [ParseError], syntax: DocumentSyntax) {
+        if bytes.count > limits.maxFileSize {
+            throw ParseError(location: Location(file: file, line: 1, column: 1),
+                             message: "file is \(bytes.count) bytes, larger than the limit of \(limits.maxFileSize) bytes")
+        }
         let syntax = FormatSniffer.sniff(bytes, path: file.path)
         switch syntax {
         case .binary:
@@ -73,7 +77,8 @@ public enum DocumentReader {
                 let (node, warnings) = try JSONReader.parseWithWarnings(bytes, file: file, limits: limits)
                 return ([node], warnings, .json)
             } catch let jsonError as ParseError {
-                if isLimitError(jsonError) { throw jsonError }
+                // Only content that starts with `{`/`[` gets a second chance as YAML (not an empty `.json`).
+                if isLimitError(jsonError) || FormatSniffer.sniff(bytes, path: "") != .json { throw jsonError }
                 let isJSONName = file.path.lowercased().hasSuffix(".json")
                 do {
                     let docs = try YAMLReader.parse(bytes, file: file, limits: limits)

@@ -1,7 +1,9 @@
 #if canImport(Glibc)
 import Glibc
+private let systemRead = Glibc.read
 #elseif canImport(Darwin)
 import Darwin
+private let systemRead = Darwin.read
 #endif
 
 /// Reads input files safely: only regular files (directories, FIFOs, sockets and devices are refused
@@ -53,7 +55,7 @@ public enum SourceReader {
         var buffer = [UInt8](repeating: 0, count: chunk)
         while out.count < cap {
             let want = min(chunk, cap - out.count)
-            let got = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, want) }
+            let got = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, want) }
             if got < 0 {
                 let e = errno
                 if e == EINTR { continue }

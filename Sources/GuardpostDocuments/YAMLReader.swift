@@ -213,7 +213,11 @@ private struct YAMLBuilder {
 
     mutating func scalar(_ e: UnsafeMutablePointer<yaml_event_t>) throws {
         let s = e.pointee.data.scalar
-        let loc = location(e)
+        var loc = location(e)
+        if stack.isEmpty && s.length == 0 && s.tag == nil && s.style == YAML_PLAIN_SCALAR_STYLE {
+            // An empty document: libyaml places its empty scalar at the next token; use the document start.
+            loc = Location(file: file, start: documentStart)
+        }
         let bytes = UnsafeRawBufferPointer(start: s.value, count: s.length)
         let text = String(decoding: bytes, as: UTF8.self)
         if isExpectingKey {
@@ -422,8 +426,20 @@ private struct YAMLBuilder {
             let value = p.pointee.problem_value
             let m = Positions.mark(in: input, at: offset)
             let message: String
-            if problem.contains("UTF-8"), offset < input.count {
-                message = "invalid UTF-8 byte 0x\(TextEncoding.hex2(input[offset])) (\(problem))"
+            if problem.contains("UTF-8") {
+                // libyaml points at the offending octet (sometimes a trailing one): report the start of
+                // the first invalid sequence, the same way the JSON reader does.
+                var i = 0
+                while i < input.count {
+                    if input[i] < 0x80 { i += 1; continue }
+                    let len = TextEncoding.validSequenceLength(input, i)
+                    if len == 0 { break }
+                    i += len
+                }
+                if i < input.count {
+                    return fail("invalid UTF-8 byte 0x\(TextEncoding.hex2(input[i]))", Positions.mark(in: input, at: i))
+                }
+                message = problem
             } else if problem.contains("control characters"), value >= 0 {
                 message = "control character U+\(TextEncoding.hex4(UInt32(value))) is not allowed"
             } else if value >= 0 {
