@@ -10,6 +10,7 @@
 /// - Duplicate keys: the FIRST occurrence stays in the tree; every later one is reported as a warning
 ///   (use `parseWithWarnings`), located at the duplicate key and naming the first one's position.
 /// - Limits: `maxDepth` (an opening bracket deeper than the limit is an error at that bracket).
+///   Parsing does not recurse, whatever the depth.
 public enum JSONReader {
     public static func parse(_ bytes: UnsafeRawBufferPointer, file: SourceFile, limits: ParseLimits = .default) throws -> Node {
         try parseWithWarnings(bytes, file: file, limits: limits).node
@@ -133,27 +134,130 @@ struct JSONScanner {
 
     // MARK: Grammar
 
+    /// An open array or object. Parsing is iterative (an explicit stack, no recursion), so nesting
+    /// never consumes the thread's stack; only destroying a deep `Node` tree recurses, and `maxDepth`
+    /// bounds that.
+    struct Container {
+        var isObject: Bool
+        var start: Mark
+        var items: [Node] = []
+        var entries: [Node.Entry] = []
+        var index: [String: Int]? = nil
+        var key = ""
+        var keyLocation: Location? = nil
+    }
+
     mutating func parseDocument() throws -> Node {
         skipWhitespace()
         if pos >= n { throw error(n == 0 ? "empty input: expected a JSON value" : "unexpected end of input: expected a JSON value", at: pos) }
-        let node = try parseValue(depth: 0)
-        skipWhitespace()
-        if pos < n {
-            if b[pos] >= 0x80 && TextEncoding.validSequenceLength(b, pos) == 0 {
-                throw error("invalid UTF-8 byte 0x\(TextEncoding.hex2(b[pos]))", at: pos)
+        var stack: [Container] = []
+        while true {
+            // A value starts at `pos` (whitespace skipped).
+            guard pos < n else { throw error("unexpected end of input: expected a JSON value", at: pos) }
+            var node: Node
+            let c = b[pos]
+            if c == cLBrace || c == cLBracket {
+                let isObject = c == cLBrace
+                if stack.count + 1 > maxDepth { throw error("nesting deeper than \(maxDepth)", at: pos) }
+                let start = mark(pos)
+                pos += 1
+                skipWhitespace()
+                if pos < n && b[pos] == (isObject ? cRBrace : cRBracket) {
+                    pos += 1
+                    node = Node(isObject ? .mapping([]) : .sequence([]), location: Location(file: file, start: start, end: mark(pos)))
+                } else {
+                    stack.append(Container(isObject: isObject, start: start))
+                    if isObject { try readKey(into: &stack[stack.count - 1]) }
+                    continue
+                }
+            } else {
+                node = try parseScalar()
             }
-            throw error("trailing data after JSON value", at: pos)
+            // Attach the finished value to its container; close containers as far as possible.
+            while true {
+                guard !stack.isEmpty else {
+                    skipWhitespace()
+                    if pos < n {
+                        if b[pos] >= 0x80 && TextEncoding.validSequenceLength(b, pos) == 0 {
+                            throw error("invalid UTF-8 byte 0x\(TextEncoding.hex2(b[pos]))", at: pos)
+                        }
+                        throw error("trailing data after JSON value", at: pos)
+                    }
+                    return node
+                }
+                let i = stack.count - 1
+                let isObject = stack[i].isObject
+                if isObject { addMember(node, to: &stack[i]) } else { stack[i].items.append(node) }
+                skipWhitespace()
+                let what = isObject ? "expected ',' or '}' after object member" : "expected ',' or ']' after array element"
+                guard pos < n else { throw error("unexpected end of input: \(what)", at: pos) }
+                let d = b[pos]
+                if d == cComma {
+                    pos += 1
+                    skipWhitespace()
+                    if isObject {
+                        if pos < n && b[pos] == cRBrace { throw error("trailing comma before '}'", at: pos) }
+                        try readKey(into: &stack[i])
+                    } else if pos < n && b[pos] == cRBracket {
+                        throw error("trailing comma before ']'", at: pos)
+                    }
+                    break
+                }
+                if d == (isObject ? cRBrace : cRBracket) {
+                    pos += 1
+                    let done = stack.removeLast()
+                    node = Node(done.isObject ? .mapping(done.entries) : .sequence(done.items),
+                                location: Location(file: file, start: done.start, end: mark(pos)))
+                    continue
+                }
+                throw unexpected(what, at: pos)
+            }
         }
-        return node
     }
 
-    /// `pos` must be at the first byte of a value (whitespace already skipped).
-    mutating func parseValue(depth: Int) throws -> Node {
-        guard pos < n else { throw error("unexpected end of input: expected a JSON value", at: pos) }
+    /// Reads `"key"` and `:` of an object member; leaves `pos` at the value.
+    mutating func readKey(into container: inout Container) throws {
+        guard pos < n, b[pos] == cQuote else { throw unexpected("expected a string key in object", at: pos) }
+        let keyStart = mark(pos)
+        container.key = try scanString()
+        container.keyLocation = Location(file: file, start: keyStart, end: mark(pos))
+        skipWhitespace()
+        guard pos < n, b[pos] == cColon else { throw unexpected("expected ':' after object key", at: pos) }
+        pos += 1
+        skipWhitespace()
+    }
+
+    /// Adds a member; a duplicate key keeps the first value and records a warning.
+    mutating func addMember(_ value: Node, to o: inout Container) {
+        let key = o.key
+        let keyLocation = o.keyLocation!
+        var firstIndex: Int? = nil
+        if let idx = o.index {
+            firstIndex = idx[key]
+        } else {
+            for (i, e) in o.entries.enumerated() where e.key == key { firstIndex = i; break }
+        }
+        if let first = firstIndex {
+            let f = o.entries[first].keyLocation
+            warnings.append(ParseError(location: keyLocation,
+                                       message: "duplicate key \"\(key)\" (first at \(f.line):\(f.column)); the first value is kept"))
+            return
+        }
+        o.entries.append(Node.Entry(key: key, keyLocation: keyLocation, value: value))
+        if o.index != nil {
+            o.index![key] = o.entries.count - 1
+        } else if o.entries.count >= 12 {
+            var d: [String: Int] = [:]
+            d.reserveCapacity(32)
+            for (i, e) in o.entries.enumerated() { d[e.key] = i }
+            o.index = d
+        }
+    }
+
+    /// A string, number or literal at `pos`.
+    mutating func parseScalar() throws -> Node {
         let c = b[pos]
         switch c {
-        case cLBrace: return try parseObject(depth: depth + 1)
-        case cLBracket: return try parseArray(depth: depth + 1)
         case cQuote:
             let start = mark(pos)
             let s = try scanString()
@@ -217,93 +321,6 @@ struct JSONScanner {
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: b[start..<pos]), as: UTF8.self)
         let m = mark(start)
         return Node(.number(text), location: Location(file: file, start: m, end: mark(pos)))
-    }
-
-    mutating func parseArray(depth: Int) throws -> Node {
-        let openAt = pos
-        if depth > maxDepth { throw error("nesting deeper than \(maxDepth)", at: openAt) }
-        let start = mark(openAt)
-        pos += 1
-        var items: [Node] = []
-        skipWhitespace()
-        if pos < n && b[pos] == cRBracket {
-            pos += 1
-            return Node(.sequence(items), location: Location(file: file, start: start, end: mark(pos)))
-        }
-        while true {
-            skipWhitespace()
-            if pos < n && b[pos] == cRBracket && !items.isEmpty {
-                throw error("trailing comma before ']'", at: pos)
-            }
-            items.append(try parseValue(depth: depth))
-            skipWhitespace()
-            guard pos < n else { throw error("unexpected end of input: expected ',' or ']' after array element", at: pos) }
-            let c = b[pos]
-            if c == cComma { pos += 1; continue }
-            if c == cRBracket { pos += 1; break }
-            throw unexpected("expected ',' or ']' after array element", at: pos)
-        }
-        return Node(.sequence(items), location: Location(file: file, start: start, end: mark(pos)))
-    }
-
-    mutating func parseObject(depth: Int) throws -> Node {
-        let openAt = pos
-        if depth > maxDepth { throw error("nesting deeper than \(maxDepth)", at: openAt) }
-        let start = mark(openAt)
-        pos += 1
-        var entries: [Node.Entry] = []
-        var index: [String: Int]? = nil
-        skipWhitespace()
-        if pos < n && b[pos] == cRBrace {
-            pos += 1
-            return Node(.mapping(entries), location: Location(file: file, start: start, end: mark(pos)))
-        }
-        while true {
-            skipWhitespace()
-            guard pos < n, b[pos] == cQuote else {
-                if pos < n && b[pos] == cRBrace && !entries.isEmpty { throw error("trailing comma before '}'", at: pos) }
-                throw unexpected("expected a string key in object", at: pos)
-            }
-            let keyStart = mark(pos)
-            let key = try scanString()
-            let keyLocation = Location(file: file, start: keyStart, end: mark(pos))
-            skipWhitespace()
-            guard pos < n, b[pos] == cColon else { throw unexpected("expected ':' after object key", at: pos) }
-            pos += 1
-            skipWhitespace()
-            let value = try parseValue(depth: depth)
-
-            // Duplicate detection: linear for small objects, a dictionary beyond that.
-            var firstIndex: Int? = nil
-            if let idx = index {
-                firstIndex = idx[key]
-            } else {
-                for (i, e) in entries.enumerated() where e.key == key { firstIndex = i; break }
-            }
-            if let first = firstIndex {
-                let f = entries[first].keyLocation
-                warnings.append(ParseError(location: keyLocation,
-                                           message: "duplicate key \"\(key)\" (first at \(f.line):\(f.column)); the first value is kept"))
-            } else {
-                entries.append(Node.Entry(key: key, keyLocation: keyLocation, value: value))
-                if index != nil {
-                    index![key] = entries.count - 1
-                } else if entries.count >= 12 {
-                    var d: [String: Int] = [:]
-                    d.reserveCapacity(32)
-                    for (i, e) in entries.enumerated() { d[e.key] = i }
-                    index = d
-                }
-            }
-
-            skipWhitespace()
-            guard pos < n else { throw error("unexpected end of input: expected ',' or '}' after object member", at: pos) }
-            let c = b[pos]
-            if c == cComma { pos += 1; continue }
-            if c == cRBrace { pos += 1; break }
-            throw unexpected("expected ',' or '}' after object member", at: pos)
-        }
-        return Node(.mapping(entries), location: Location(file: file, start: start, end: mark(pos)))
     }
 
     // MARK: Strings

@@ -146,14 +146,36 @@ public struct Node: Sendable, CustomStringConvertible {
         return false
     }
 
+    /// The number's value. Also understands the YAML core-schema spellings `0x1F`, `0o17`, `+1`, `.inf`, `.nan`.
     public var number: Double? {
-        if case .number(let n) = value { return Double(n) }
+        if case .number(let n) = value { return Double(n) ?? Node.yamlInt(n).map(Double.init) ?? Node.yamlSpecialFloat(n) }
         return nil
     }
 
     public var int: Int? {
-        if case .number(let n) = value { return Int(n) ?? Double(n).flatMap { $0 == $0.rounded() ? Int(exactly: $0) : nil } }
+        if case .number(let n) = value {
+            return Int(n) ?? Node.yamlInt(n) ?? Double(n).flatMap { $0 == $0.rounded() ? Int(exactly: $0) : nil }
+        }
         return nil
+    }
+
+    /// `0x1F`, `0o17` (YAML 1.2 core schema), `+12`.
+    static func yamlInt(_ s: String) -> Int? {
+        if s.hasPrefix("0x") { return Int(s.dropFirst(2), radix: 16) }
+        if s.hasPrefix("0o") { return Int(s.dropFirst(2), radix: 8) }
+        if s.hasPrefix("+") { return Int(s.dropFirst()) }
+        return nil
+    }
+
+    static func yamlSpecialFloat(_ s: String) -> Double? {
+        var t = Substring(s)
+        var sign = 1.0
+        if t.hasPrefix("-") { sign = -1; t = t.dropFirst() } else if t.hasPrefix("+") { t = t.dropFirst() }
+        switch t {
+        case ".inf", ".Inf", ".INF": return sign * .infinity
+        case ".nan", ".NaN", ".NAN": return .nan
+        default: return t.hasPrefix(".") || t.hasSuffix(".") ? Double("0" + t + "0").map { sign * $0 } : nil
+        }
     }
 
     public var isScalar: Bool {

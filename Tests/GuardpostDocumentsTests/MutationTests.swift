@@ -77,3 +77,27 @@ final class MutationTests: XCTestCase {
         }
     }
 }
+
+/// The depth limit keeps recursion (JSON parsing, Node destruction) within small thread stacks.
+final class StackTests: XCTestCase {
+    func testMaxDepthFitsInSmallThreadStack() {
+        let done = expectation(description: "parsed")
+        let t = Thread {
+            let f = SourceFile(path: "deep")
+            let json = String(repeating: "{\"a\":[", count: 256) + "1" + String(repeating: "]}", count: 256)
+            let yaml = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)
+            for _ in 0..<2 {
+                do {
+                    _ = try JSONReader.parse(json, file: f)
+                    _ = try YAMLReader.parse(yaml, file: f)
+                } catch {
+                    XCTFail("\(error)")
+                }
+            }
+            done.fulfill()
+        }
+        t.stackSize = 512 * 1024
+        t.start()
+        wait(for: [done], timeout: 30)
+    }
+}

@@ -75,6 +75,16 @@ final class YAMLReaderTests: XCTestCase {
         XCTAssertEqual(n["w"]?.value.numberText, "+.5")
         XCTAssertTrue(n["x"]!.isNull)
         XCTAssertEqual(n["y"]?.string, "2024-01-01")
+        // Numeric accessors understand the core-schema spellings.
+        XCTAssertEqual(n["h"]?.int, 31)
+        XCTAssertEqual(n["i"]?.int, 15)
+        XCTAssertEqual(n["w"]?.number, 0.5)
+        XCTAssertEqual(n["l"]?.number, .infinity)
+        XCTAssertEqual(n["m"]?.number, -.infinity)
+        XCTAssertTrue(n["n"]?.number?.isNaN ?? false)
+        XCTAssertEqual(n["q"]?.int, 1000)
+        XCTAssertEqual(try doc("a: 1.\nb: -.5\n")["a"]?.number, 1.0)
+        XCTAssertEqual(try doc("a: 1.\nb: -.5\n")["b"]?.number, -0.5)
     }
 
     func testNonStringKeysUseTheirText() throws {
