@@ -98,6 +98,8 @@ public enum FileWalker {
             if mode == S_IFDIR {
                 if skippedDirectories.contains(name) { continue }
                 walk(path, st: target, entries: &entries, problems: &problems, visited: &visited, depth: depth + 1, maxFiles: maxFiles)
+            } else if name == ".guardpost.yml" {
+                continue // the configuration file, read by the CLI, is not an input
             } else if isScanned(name) {
                 if mode == S_IFREG { entries.append(Entry(path: path, kind: .file)) }
                 else { problems.append(Problem(path: path, message: "not a regular file (FIFO, socket or device); not read")) }

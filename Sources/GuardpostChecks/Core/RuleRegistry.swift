@@ -5,6 +5,9 @@ public enum RuleRegistry {
         InputUnreadableRule(),
         GuardDutySettingsUnknownRule(),
         VPCDNSAttributesRule(),
+        KyvernoDeniesAgentRule(),
+        GatekeeperDeniesAgentRule(),
+        AddonClusterAdminBindingRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? {

@@ -1,0 +1,206 @@
+import GuardpostDocuments
+import GuardpostModel
+import GuardpostKnowledge
+import GuardpostAdmission
+
+/// Builds the requests the GuardDuty add-on would make in a cluster and runs them through the
+/// admission engines. Shared by the Kyverno, Gatekeeper and RBAC rules; computed once per scan.
+public struct AdmissionSimulation: Sendable {
+    /// One target: a cluster in the scan, or the implicit cluster when only manifests are scanned.
+    public struct Target: Sendable {
+        public var clusterIndex: Int?
+        public var clusterName: String
+        public var region: String
+        /// True when the region was not known and a default was assumed.
+        public var regionAssumed: Bool
+        public var agentVersion: String
+        public var image: String?
+        public var objects: [KubernetesObject]
+    }
+
+    public struct Evaluated: Sendable {
+        public var target: Target
+        public var request: AdmissionRequest
+        public var decision: AdmissionDecision
+    }
+
+    public static let assumedRegion = "us-east-1"
+    public static let daemonSetController = "system:serviceaccount:kube-system:daemon-set-controller"
+    public static let namespace = "amazon-guardduty"
+
+    /// Manifests that apply to cluster `name` (by `.guardpost.yml` mapping; unmapped manifests apply everywhere).
+    static func objects(for clusterName: String?, context: CheckContext) -> [KubernetesObject] {
+        let all = context.infrastructure.kubernetesObjects
+        guard !context.accounts.manifests.isEmpty else { return all }
+        return all.filter { obj in
+            let path = obj.location.file.path
+            let mappings = context.accounts.manifests.filter { m in m.paths.contains { AccountContext.pathMatches(path, prefix: $0) } }
+            if mappings.isEmpty { return true }
+            guard let clusterName else { return true }
+            return mappings.contains { $0.cluster == clusterName }
+        }
+    }
+
+    public static func targets(_ context: CheckContext) -> [Target] {
+        let infra = context.infrastructure
+        func target(_ index: Int?, name: String, region: String?, version: String) -> Target {
+            let r = region ?? context.accounts.defaultRegion
+            let regionValue = r ?? assumedRegion
+            let image = AgentVersion(version).flatMap { context.knowledge.agentImage(region: regionValue, version: $0.description) }
+            return Target(clusterIndex: index, clusterName: name, region: regionValue, regionAssumed: r == nil,
+                          agentVersion: version, image: image, objects: objects(for: index == nil ? nil : name, context: context))
+        }
+        if infra.clusters.isEmpty {
+            guard !infra.kubernetesObjects.isEmpty else { return [] }
+            return [target(nil, name: "(cluster of the scanned manifests)", region: nil, version: context.knowledge.newestAgent.description)]
+        }
+        return infra.clusters.indices.map { i in
+            let c = infra.clusters[i]
+            let pinned = c.addons.map { infra.addons[$0] }.first { $0.addonName.value == "aws-guardduty-agent" }?.addonVersion.value
+            return target(i, name: c.name.value ?? c.resource.address, region: context.clusterContexts[i].region,
+                          version: pinned ?? context.knowledge.newestAgent.description)
+        }
+    }
+
+    /// The add-on's requests for one target: Namespace (unless the manifests create it first),
+    /// ServiceAccount, PriorityClass, DaemonSet by `eks:addon-manager`, and the DaemonSet's Pod as
+    /// the DaemonSet controller creates it.
+    public static func requests(for target: Target, knowledge: Knowledge) -> [AdmissionRequest] {
+        let nodes = knowledge.agentObjects(region: target.region, agentVersion: target.agentVersion)
+        let existingNamespace = target.objects.first { $0.kind == "Namespace" && $0.name == namespace && $0.apiVersion == "v1" }
+        let namespaceLabels = existingNamespace?.labels ?? [:]
+        var out: [AdmissionRequest] = []
+        for node in nodes {
+            guard let kind = node["kind"]?.string, let apiVersion = node["apiVersion"]?.string else { continue }
+            let name = node.at(["metadata", "name"])?.string ?? ""
+            let ns = node.at(["metadata", "namespace"])?.string
+            if kind == "Namespace" && existingNamespace != nil { continue }
+            out.append(AdmissionRequest(object: node, apiVersion: apiVersion, kind: kind, name: name, namespace: ns,
+                                        username: knowledge.agentRequestUser, groups: knowledge.agentRequestGroups,
+                                        namespaceLabels: ns == nil ? [:] : namespaceLabels))
+            if kind == "DaemonSet", let template = node.at(["spec", "template"]) {
+                out.append(AdmissionRequest(object: pod(from: template, daemonSet: node, name: name, namespace: ns ?? namespace),
+                                            apiVersion: "v1", kind: "Pod", name: name + "-", namespace: ns,
+                                            username: daemonSetController, groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"],
+                                            namespaceLabels: namespaceLabels))
+            }
+        }
+        return out
+    }
+
+    static func pod(from template: Node, daemonSet: Node, name: String, namespace: String) -> Node {
+        let loc = template.location
+        func e(_ k: String, _ v: Node) -> Node.Entry { Node.Entry(key: k, keyLocation: loc, value: v) }
+        var metadata: [Node.Entry] = [e("generateName", Node(.string(name + "-"), location: loc)), e("namespace", Node(.string(namespace), location: loc))]
+        if let labels = template.at(["metadata", "labels"]) { metadata.append(e("labels", labels)) }
+        return Node(.mapping([
+            e("apiVersion", Node(.string("v1"), location: loc)),
+            e("kind", Node(.string("Pod"), location: loc)),
+            e("metadata", Node(.mapping(metadata), location: loc)),
+            e("spec", template["spec"] ?? Node(.mapping([]), location: loc)),
+        ]), location: loc)
+    }
+
+    /// Every decision of every admission policy for every target.
+    public static func evaluate(_ context: CheckContext, engine: AdmissionEngineKind) -> [Evaluated] {
+        var out: [Evaluated] = []
+        for target in targets(context) {
+            let policies: [KubernetesObject]
+            switch engine {
+            case .kyverno: policies = target.objects.filter(KyvernoEngine.isKyvernoPolicy)
+            case .gatekeeper: policies = target.objects.filter(GatekeeperEngine.isGatekeeperObject)
+            default: policies = []
+            }
+            guard !policies.isEmpty else { continue }
+            for request in requests(for: target, knowledge: context.knowledge) {
+                let decisions = engine == .kyverno ? KyvernoEngine.evaluate(policies: policies, request: request)
+                                                   : GatekeeperEngine.evaluate(policies: policies, request: request)
+                for d in decisions { out.append(Evaluated(target: target, request: request, decision: d)) }
+            }
+        }
+        return out
+    }
+}
+
+/// Turns admission decisions into findings.
+enum AdmissionFindings {
+    static let podIssue = "InsufficientNumberOfReplicas: The add-on is unhealthy because it doesn't have the desired number of replicas."
+
+    static func make(_ evaluated: [AdmissionSimulation.Evaluated], rule: RuleMetadata, context: CheckContext,
+                     fix: (AdmissionSimulation.Evaluated) -> String) -> [Finding] {
+        var out: [Finding] = []
+        var seen = Set<String>()
+        // A policy that denies the DaemonSet also stops its pods from ever being created: report the DaemonSet.
+        let deniedDaemonSets = Set(evaluated.filter { $0.request.kind == "DaemonSet" && $0.decision.outcome == .deny }
+            .map { "\($0.target.clusterIndex ?? -1)|\($0.decision.policy)" })
+        for e in evaluated {
+            let d = e.decision
+            if e.request.kind == "Pod", d.outcome == .deny, deniedDaemonSets.contains("\(e.target.clusterIndex ?? -1)|\(d.policy)") { continue }
+            let objectName = "\(e.request.kind)/\(e.request.namespace.map { $0 + "/" } ?? "")\(e.request.name)"
+            let key = "\(e.target.clusterIndex ?? -1)|\(d.policy)|\(d.rule ?? "")|\(objectName)|\(outcomeKey(d.outcome))"
+            guard seen.insert(key).inserted else { continue }
+            let clusterText = e.target.clusterIndex == nil ? "" : " in cluster '\(e.target.clusterName)'"
+            let regionNote = e.target.regionAssumed ? " (region unknown: registry of \(e.target.region) assumed; set `region` in .guardpost.yml)" : ""
+            var severity = Severity.error
+            var effect = CoverageEffect.none
+            var message: String
+            switch d.outcome {
+            case .deny:
+                if e.request.kind == "Pod" {
+                    message = "\(d.policy)\(d.rule.map { " rule \($0)" } ?? "") would reject the GuardDuty agent's pods (created by the DaemonSet controller)\(clusterText): the DaemonSet never gets ready replicas. \(d.message)\(regionNote)"
+                    effect = .unhealthy(GuardDutyIssue(type: "Addon Status Unhealthy", extra: "EKS Addon issue - \(podIssue)"))
+                } else {
+                    let first = d.message.split(separator: "\n").first.map(String.init) ?? d.message
+                    let code = first.hasPrefix("AccessDenied") || d.engine != .kyverno ? "" : "AdmissionRequestDenied: "
+                    let body = d.engine == .gatekeeper && !first.hasPrefix("AccessDenied") ? "AccessDenied: \(first)" : "\(code)\(first)"
+                    if d.engine == .rbac {
+                        let detail = d.message.split(separator: "\n").first { !$0.hasPrefix("AccessDenied") }.map(String.init) ?? first
+                        message = "\(detail) EKS installs the GuardDuty add-on as \(RBACCheck.addonUser)\(clusterText): it could not create the add-on's namespace and priority class"
+                    } else {
+                        message = "\(d.policy)\(d.rule.map { " rule \($0)" } ?? "") would deny \(objectName), which the GuardDuty add-on creates\(clusterText)\(regionNote)"
+                    }
+                    effect = .unhealthy(GuardDutyIssue(type: "Addon Status Unhealthy", extra: "EKS Addon issue - \(body)"))
+                }
+            case .auditOnly:
+                severity = .info
+                message = "\(d.policy)\(d.rule.map { " rule \($0)" } ?? "") would flag \(objectName)\(clusterText) but only audits/warns: it does not block the add-on. \(d.message)"
+            case .cannotEvaluate(let reason):
+                severity = .info
+                message = "\(d.policy)\(d.rule.map { " rule \($0)" } ?? ""): cannot evaluate against \(objectName), check by hand: \(reason)"
+            case .pass, .notApplicable:
+                continue
+            }
+            var f = Finding(ruleId: rule.id, severity: severity, message: message, location: d.location, resource: d.policy,
+                            attribute: d.rule, cluster: e.target.clusterIndex.map { context.infrastructure.clusters[$0].resource.address },
+                            effect: effect, remediation: d.outcome == .deny ? fix(e) : "", assumptions: assumptions(for: e, context: context))
+            f.clusterIndex = e.target.clusterIndex
+            out.append(f)
+        }
+        return out
+    }
+
+    static func outcomeKey(_ o: AdmissionOutcome) -> String {
+        switch o {
+        case .pass: return "pass"
+        case .deny: return "deny"
+        case .auditOnly: return "audit"
+        case .notApplicable: return "na"
+        case .cannotEvaluate: return "cannot"
+        }
+    }
+
+    /// The agent objects rest on several UNCONFIRMED facts; name the ones that matter to the decision.
+    static func assumptions(for e: AdmissionSimulation.Evaluated, context: CheckContext) -> [String] {
+        let ids = Set(context.knowledge.assumptions.map(\.id))
+        var out: [String] = []
+        let text = e.decision.message.lowercased()
+        if text.contains("image") || text.contains("registr") || text.contains("repo") {
+            out += ["agent-repository-path", "agent-image-registry-choice"]
+        }
+        if ["DaemonSet", "Pod"].contains(e.request.kind) && !(text.contains("image") || text.contains("repo")) {
+            out += ["objects-security-context-current", "objects-hostpath-list", "objects-unconfirmed-fields"]
+        }
+        if e.request.kind == "Namespace" || text.contains("label") { out.append("objects-labels-selector") }
+        return out.filter { ids.contains($0) }
+    }
+}
