@@ -66,13 +66,17 @@ public enum TerraformPlanLoader {
         let linkKey = terraformLinkKey(address)
         var configured = Set<String>()
         var references: [Reference] = []
+        let change = changes.byAddress[address]
+        var unknown = change?.unknownPaths ?? []
         if let cfg = config.resources[linkKey] {
             config.walkExpressions(cfg.expressions, path: [], module: cfg.module, configured: &configured, references: &references)
+            // With the configuration at hand, an attribute it does not set is not "unknown": the provider's
+            // (or AWS's) default applies at creation, even when the plan lists it in after_unknown.
+            unknown = unknown.filter { path in configured.contains { path == $0 || path.hasPrefix($0 + ".") || $0.hasPrefix(path + ".") } }
         }
-        let change = changes.byAddress[address]
         return RawResource(format: .terraformPlan, type: type, address: address, linkKey: linkKey, scope: scope,
                            location: location, attributes: values, configuredPaths: configured,
-                           unknownPaths: change?.unknownPaths ?? [], references: references,
+                           unknownPaths: unknown, references: references,
                            action: change?.action, region: config.moduleRegion(linkKey) ?? region,
                            isDataSource: mode == "data")
     }
