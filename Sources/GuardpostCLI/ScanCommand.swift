@@ -126,7 +126,11 @@ struct RulesCommand: ParsableCommand {
                                                     subcommands: [List.self, Show.self], defaultSubcommand: List.self)
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List every rule.")
-        func run() throws { writeStandardOutput(RuleDocumentation.list(RuleRegistry.all.map(\.metadata))) }
+        @Flag(name: .long, help: "Print the full documentation of every rule as Markdown (docs/rules.md).") var markdown = false
+        func run() throws {
+            let rules = RuleRegistry.all.map(\.metadata)
+            writeStandardOutput(markdown ? RuleDocumentation.markdown(rules) : RuleDocumentation.list(rules))
+        }
     }
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Print a rule's whole documentation.")
