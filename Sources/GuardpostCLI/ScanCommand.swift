@@ -65,6 +65,7 @@ func emit(_ text: String, to path: String?) throws {
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
+    case sarif, junit, github, markdown
 }
 
 struct ScanCommand: ParsableCommand {
@@ -101,6 +102,10 @@ struct ScanCommand: ParsableCommand {
             switch f {
             case .text: text = TextReport(color: color, showInfo: !quiet).render(result)
             case .json: text = JSONReport().render(result)
+            case .sarif: text = SARIFReport().render(result)
+            case .junit: text = JUnitReport().render(result)
+            case .github: text = GitHubReport().render(result)
+            case .markdown: text = MarkdownReport().render(result)
             }
             try emit(text, to: i < output.count ? output[i] : nil)
         }
