@@ -5,6 +5,23 @@ public enum RuleRegistry {
         InputUnreadableRule(),
         GuardDutySettingsUnknownRule(),
         VPCDNSAttributesRule(),
+        RuntimeMonitoringNotEnabledRule(),
+        RuntimeMonitoringFeatureConflictRule(),
+        GuardDutyFeatureInvalidValueRule(),
+        OutpostsLocalClusterRule(),
+        GuardDutyManagedTagInvalidRule(),
+        ClusterExcludedByTagRule(),
+        InclusionTagWithoutEffectRule(),
+        AgentKubernetesVersionIncompatibleRule(),
+        ClusterVersionNotKnownRule(),
+        AddonVersionMalformedRule(),
+        KubernetesVersionOutOfSupportRule(),
+        NodePlatformVersionUnsupportedRule(),
+        NodeOSNotVerifiedRule(),
+        UnsupportedInstanceFamilyRule(),
+        FargatePodsNotMonitoredRule(),
+        HybridNodesNotMonitoredRule(),
+        NoSupportedComputeRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? {
