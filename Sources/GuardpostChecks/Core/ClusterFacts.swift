@@ -161,6 +161,17 @@ public enum ClusterFacts {
         !isRuntimeMonitoringOff(index, context: context) && !isExcludedByTag(index, context: context)
     }
 
+    /// Whether monitoring of the cluster is known to be intended: it is a monitoring candidate, and Runtime
+    /// Monitoring or automated agent configuration is known to be on, or the scan installs the agent add-on.
+    /// Rules whose prediction only matters when GuardDuty acts on the cluster stay silent otherwise (GP100 says
+    /// once that the settings are not known).
+    public static func isMonitoringIntended(_ index: EntityIndex, context: CheckContext) -> Bool {
+        guard isMonitoringCandidate(index, context: context) else { return false }
+        let cc = context.clusterContexts[index]
+        return cc.runtimeMonitoring.toggle == .enabled || cc.automatedAgent.toggle == .enabled
+            || agentAddon(of: context.infrastructure.clusters[index], in: context) != nil
+    }
+
     /// Whether the cluster is a local cluster on AWS Outposts (`outpost_config` / `OutpostConfig` present).
     public static func isOutpostsLocal(_ cluster: EKSCluster) -> Bool { cluster.outpostConfig.state == .known }
 

@@ -125,7 +125,23 @@ struct ClusterFixture {
         if let addon {
             resources.append(.init(Self.addon(.terraformPlan), "aws_eks_addon", values: terraformAddon(addon).text, references: clusterRef))
         }
-        return ExamplePlan.json(resources)
+        // As in a real plan, Optional+Computed attributes the configuration leaves unset are unknown until apply.
+        var unknown: [String: [String]] = [Self.cluster(.terraformPlan): ["arn", "id"] + (version == nil ? ["version"] : [])]
+        if let addon, addon == nil { unknown[Self.addon(.terraformPlan)] = ["addon_version"] }
+        for g in nodeGroups where g.amiType == nil { unknown[Self.nodeGroup(g.name, .terraformPlan), default: []].append("ami_type") }
+        return Self.markUnknown(ExamplePlan.json(resources), unknown)
+    }
+
+    /// Sets `after_unknown` of the named resources' changes (ExamplePlan writes `{}`).
+    static func markUnknown(_ plan: String, _ unknown: [String: [String]]) -> String {
+        plan.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            for (address, keys) in unknown where line.hasPrefix("{\"address\":\(JSONWriter.quoted(address)),") && line.contains("\"change\":") {
+                let marks = keys.map { "\(JSONWriter.quoted($0)):true" }.joined(separator: ",")
+                guard let r = line.firstRange(of: "\"after_unknown\":{}") else { return String(line) }
+                return line[..<r.lowerBound] + "\"after_unknown\":{\(marks)}" + line[r.upperBound...]
+            }
+            return String(line)
+        }.joined(separator: "\n")
     }
 
     // MARK: Terraform .tf.json

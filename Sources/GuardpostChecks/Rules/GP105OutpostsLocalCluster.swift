@@ -24,7 +24,7 @@ public struct OutpostsLocalClusterRule: Rule {
     public func check(_ context: CheckContext) -> [Finding] {
         var out: [Finding] = []
         for (index, cluster) in context.infrastructure.clusters.enumerated() where ClusterFacts.isOutpostsLocal(cluster) {
-            guard ClusterFacts.isMonitoringCandidate(index, context: context) else { continue }
+            guard ClusterFacts.isMonitoringIntended(index, context: context) else { continue }
             let a = cluster.outpostConfig
             out.append(finding("cluster '\(ClusterFacts.displayName(cluster))' is a local cluster on AWS Outposts (\(a.name)): GuardDuty cannot install its EKS add-on there",
                                at: a.location ?? cluster.resource.location, resource: cluster.resource, attribute: a.name,
@@ -48,6 +48,10 @@ enum OutpostsLocalClusterExamples {
         var excluded = local
         excluded.tags = [("GuardDutyManaged", "false")]
         out += excluded.examples("local cluster excluded by tag") { _ in [] }
+        var unknown = local
+        unknown.detector = false
+        unknown.features = []
+        out += unknown.examples("local cluster, GuardDuty settings not known (GP100)") { _ in [] }
         return out
     }
 }

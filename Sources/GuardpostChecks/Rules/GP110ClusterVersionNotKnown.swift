@@ -25,7 +25,7 @@ public struct ClusterVersionNotKnownRule: Rule {
         let knowledge = context.knowledge
         var out: [Finding] = []
         for (index, cluster) in infra.clusters.enumerated() where !ClusterFacts.isOutpostsLocal(cluster) {
-            guard ClusterFacts.isMonitoringCandidate(index, context: context) else { continue }
+            guard ClusterFacts.isMonitoringIntended(index, context: context) else { continue }
             let deployment = AgentDeployment.resolve(cluster: index, context: context)
             let k8s = deployment.kubernetes
             let name = ClusterFacts.displayName(cluster)
@@ -101,6 +101,13 @@ enum ClusterVersionNotKnownExamples {
           K8sVersion:
             Type: String
         Resources:
+          Detector:
+            Type: AWS::GuardDuty::Detector
+            Properties:
+              Enable: true
+              Features:
+                - Name: RUNTIME_MONITORING
+                  Status: ENABLED
           Cluster:
             Type: AWS::EKS::Cluster
             Properties:
@@ -114,6 +121,10 @@ enum ClusterVersionNotKnownExamples {
         var excluded = unset
         excluded.tags = [("GuardDutyManaged", "false")]
         out += excluded.examples("version not set, cluster excluded by tag") { _ in [] }
+        var unknown = unset
+        unknown.detector = false
+        unknown.features = []
+        out += unknown.examples("version not set, GuardDuty settings not known (GP100)", formats: [.terraformPlan]) { _ in [] }
         return out
     }
 }

@@ -25,7 +25,7 @@ public struct NoSupportedComputeRule: Rule {
         guard !ClusterFacts.hasUnmodelledNodes(infra) else { return [] }
         var out: [Finding] = []
         for (index, cluster) in infra.clusters.enumerated() where !ClusterFacts.isOutpostsLocal(cluster) {
-            guard ClusterFacts.isMonitoringCandidate(index, context: context) else { continue }
+            guard ClusterFacts.isMonitoringIntended(index, context: context) else { continue }
             // Auto Mode on (or possibly on): EC2 capacity managed by EKS, supported.
             if cluster.autoMode.effective == true || cluster.autoMode.state == .unknown { continue }
             let deployment = AgentDeployment.resolve(cluster: index, context: context)
@@ -87,6 +87,10 @@ enum NoSupportedComputeExamples {
         oldAgent.version = "1.29"
         oldAgent.addon = .some("v1.5.0-eksbuild.1")
         out += oldAgent.examples("AL2023 node group with agent v1.5.0 (GP113's finding)", formats: [.cloudFormation]) { _ in [] }
+        var unknown = nothing
+        unknown.detector = false
+        unknown.features = []
+        out += unknown.examples("no node group, GuardDuty settings not known (GP100)", formats: [.cloudFormation]) { _ in [] }
         var mixed = fargateOnly
         mixed.nodeGroups = [.init("default")]
         out += mixed.examples("Fargate profiles and a Linux node group") { _ in [] }
