@@ -97,6 +97,24 @@ public enum ClusterFacts {
         }
     }
 
+    /// Where an attribute's value is written (the attribute's own location is its key's), from its dotted
+    /// name (`additional_configuration[0].status`, `Features[1].Status`); the key's location when not found.
+    public static func valueLocation<T>(of a: Attribute<T>, in resource: RawResource) -> Location? {
+        var path: [PathComponent] = []
+        for part in a.name.split(separator: ".") {
+            var key = Substring(part)
+            var indexes: [Int] = []
+            while key.hasSuffix("]"), let open = key.lastIndex(of: "[") {
+                guard let i = Int(key[key.index(after: open)..<key.index(before: key.endIndex)]) else { return a.location }
+                indexes.insert(i, at: 0)
+                key = key[..<open]
+            }
+            if !key.isEmpty { path.append(.key(String(key))) }
+            path += indexes.map { .index($0) }
+        }
+        return AttributeReader(resource).node(path)?.node.location ?? a.location
+    }
+
     public static func kubernetesVersion(of cluster: EKSCluster, knowledge: Knowledge) -> ClusterKubernetesVersion {
         let a = cluster.version
         switch a.state {

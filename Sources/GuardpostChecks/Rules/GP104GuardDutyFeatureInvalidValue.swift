@@ -54,7 +54,7 @@ public struct GuardDutyFeatureInvalidValueRule: Rule {
         else if ["FALSE", "TRUE"].contains(value.uppercased()) { hint = " (a boolean is not a status: write \(allowed.contains("DISABLED") ? "ENABLED or DISABLED" : "ALL, NEW or NONE"))" }
         let of = feature.map { " of \($0)" } ?? ""
         return finding("\(f.resource.address): \(what)\(of) \"\(value)\" is not valid; GuardDuty accepts \(allowed.joined(separator: ", "))\(hint)",
-                       at: a.location ?? f.location, resource: f.resource, attribute: a.name)
+                       at: ClusterFacts.valueLocation(of: a, in: f.resource) ?? f.location, resource: f.resource, attribute: a.name)
     }
 }
 
