@@ -26,7 +26,7 @@ let package = Package(
         .executableTarget(name: "guardpost", dependencies: ["GuardpostCLI"]),
         .testTarget(name: "GuardpostDocumentsTests", dependencies: ["GuardpostDocuments"]),
         .testTarget(name: "GuardpostModelTests", dependencies: ["GuardpostDocuments", "GuardpostModel"]),
-        .testTarget(name: "GuardpostChecksTests", dependencies: ["GuardpostDocuments", "GuardpostModel", "GuardpostKnowledge", "GuardpostChecks"]),
+        .testTarget(name: "GuardpostChecksTests", dependencies: ["GuardpostDocuments", "GuardpostModel", "GuardpostKnowledge", "GuardpostChecks", "GuardpostReports", "GuardpostCLI"]),
         .testTarget(name: "GuardpostAdmissionTests", dependencies: ["GuardpostDocuments", "GuardpostModel", "GuardpostKnowledge", "GuardpostAdmission"]),
         .testTarget(name: "GuardpostReportsTests", dependencies: ["GuardpostReports", "GuardpostChecks", "GuardpostModel", "GuardpostDocuments", "GuardpostCLI"],
                     exclude: ["Golden", "Fixtures"]),

@@ -83,16 +83,17 @@ final class MarkdownReportTests: XCTestCase {
             resources.append(.init("aws_vpc.v\(i)", "aws_vpc", values: #"{"cidr_block":"10.0.0.0/16","enable_dns_support":false}"#))
             resources.append(.init("aws_subnet.s\(i)", "aws_subnet", values: #"{"cidr_block":"10.0.1.0/24"}"#,
                                    references: ["vpc_id": ["aws_vpc.v\(i).id", "aws_vpc.v\(i)"]]))
-            resources.append(.init("aws_eks_cluster.c\(i)", "aws_eks_cluster", values: #"{"name":"c\#(i)","version":"1.31","vpc_config":[{}]}"#,
+            resources.append(.init("aws_eks_cluster.c\(i)", "aws_eks_cluster", values: #"{"name":"c\#(i)","version":"1.33","vpc_config":[{}]}"#,
                                    references: ["vpc_config.0.subnet_ids": ["aws_subnet.s\(i).id", "aws_subnet.s\(i)"]]))
         }
         let dir = try ReportTestSupport.temporaryDirectory("many")
         try ExamplePlan.json(resources).write(to: dir.appendingPathComponent("plan.json"), atomically: true, encoding: .utf8)
         let result = try ScanPipeline(paths: [dir.path], noConfig: true).run()
-        XCTAssertEqual(result.findings.count, 80, "two DNS attributes unset per VPC")
+        XCTAssertEqual(result.findings.filter { $0.ruleId == "GP101" }.count, 80, "two DNS attributes unset per VPC")
+        XCTAssertEqual(result.findings.filter { $0.ruleId == "GP118" }.count, 40, "no node group per cluster")
         let md = MarkdownReport(maxFindings: 25, maxClusters: 30).render(result)
         XCTAssertEqual(md.components(separatedBy: "\n- 🔴 ").count - 1, 25)
-        XCTAssertTrue(md.contains("…and 55 more (55 errors, 0 warnings, 0 info) not shown."), md)
+        XCTAssertTrue(md.contains("…and 95 more (55 errors, 40 warnings, 0 info) not shown."), md)
         XCTAssertTrue(md.contains("10 more clusters not shown."))
         XCTAssertLessThan(md.utf8.count, 65_536, "GitHub's comment limit")
     }
