@@ -65,6 +65,7 @@ func emit(_ text: String, to path: String?) throws {
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
+    case html
 }
 
 struct ScanCommand: ParsableCommand {
@@ -101,6 +102,7 @@ struct ScanCommand: ParsableCommand {
             switch f {
             case .text: text = TextReport(color: color, showInfo: !quiet).render(result)
             case .json: text = JSONReport().render(result)
+            case .html: text = HTMLReport().render(result)
             }
             try emit(text, to: i < output.count ? output[i] : nil)
         }
