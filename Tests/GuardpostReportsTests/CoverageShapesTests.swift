@@ -15,6 +15,7 @@ final class CoverageShapesTests: XCTestCase {
         XCTAssertEqual(Set(root.keys), ["Resources"])
         let resources = try XCTUnwrap(root["Resources"] as? [[String: Any]])
         XCTAssertEqual(resources.count, 2)
+        guard resources.count == 2 else { return }
         let dev = resources[0], prod = resources[1]
         XCTAssertEqual(Set(prod.keys), ["ResourceId", "DetectorId", "AccountId", "ResourceDetails", "CoverageStatus", "Issue", "UpdatedAt"])
         XCTAssertEqual(prod["ResourceId"] as? String, "prod")
@@ -99,7 +100,7 @@ final class CoverageShapesTests: XCTestCase {
         let changes = CoverageDiff.changes(base: base, head: head)
         let events = try XCTUnwrap(F.json(CoverageEventsReport(timestamp: F.timestamp).render(changes)) as? [[String: Any]])
         XCTAssertEqual(events.count, 1, "dev's account is unknown in HEAD, so it is another cluster: removed + added, no event")
-        let e = events[0]
+        let e = try XCTUnwrap(events.first)
         XCTAssertEqual(Set(e.keys), ["version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"])
         XCTAssertEqual(e["version"] as? String, "0")
         XCTAssertEqual(e["detail-type"] as? String, "GuardDuty Runtime Protection Unhealthy")
@@ -131,7 +132,7 @@ final class CoverageShapesTests: XCTestCase {
         let report = CoverageEventsReport(timestamp: F.timestamp)
         let events = try XCTUnwrap(F.json(report.render(changes)) as? [[String: Any]])
         XCTAssertEqual(events.compactMap { $0["detail-type"] as? String }, ["GuardDuty Runtime Protection Healthy", "GuardDuty Runtime Protection Healthy"])
-        let detail = try XCTUnwrap(events[0]["detail"] as? [String: Any])
+        let detail = try XCTUnwrap(events.first?["detail"] as? [String: Any])
         XCTAssertEqual(detail["issue"] as? String, "")
         XCTAssertEqual(((detail["resourceDetails"] as? [String: Any])?["eksClusterDetails"] as? [String: String])?["availableNodes"], "3")
         let ids = events.compactMap { $0["id"] as? String }
