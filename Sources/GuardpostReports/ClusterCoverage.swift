@@ -21,12 +21,16 @@ public struct CoverageCause: Sendable {
     public var attribute: String?
     /// The GuardDuty issue this finding predicts (`Type: extra`), when it predicts one.
     public var issue: String?
+    /// Whether the finding predicts that GuardDuty would not monitor the cluster.
+    public var notMonitored: Bool = false
     public var remediation: String
     /// The source line the finding points at, when it could be read.
     public var sourceLine: String?
     public var suppressed: Bool
     /// Stable across line shifts (the JSON report's `fingerprint`).
     public var fingerprint: String
+    /// The finding's index in the scan result (nil when read back from a saved result).
+    public var findingIndex: Int?
 
     public var locationText: String { "\(file):\(line):\(column)" }
 }
@@ -59,9 +63,11 @@ public struct ClusterCoverage: Sendable {
 
     public var locationText: String { "\(file):\(line):\(column)" }
 
-    /// The findings that produce the predicted issue (those whose issue is the cluster's issue), else all.
+    /// The findings behind the prediction: those whose issue is the cluster's issue (else every finding
+    /// that predicts an issue), or those that make it not monitored. Suppressed findings are left out.
     public var issueCauses: [CoverageCause] {
         let active = causes.filter { !$0.suppressed }
+        if status == .notMonitored { return active.filter(\.notMonitored) }
         if let issue {
             let exact = active.filter { $0.issue == issue }
             if !exact.isEmpty { return exact }
@@ -105,8 +111,9 @@ public struct ClusterCoverage: Sendable {
                 return CoverageCause(ruleId: f.ruleId, ruleName: names[f.ruleId], severity: f.severity.rawValue, message: f.message,
                                      file: f.location.file.path, line: f.location.line, column: f.location.column,
                                      resource: f.resource, attribute: f.attribute, issue: f.predictedIssue?.text,
+                                     notMonitored: { if case .notMonitored = f.effect { return true }; return false }(),
                                      remediation: f.remediation, sourceLine: result.snippets["\(f.location.file.path):\(f.location.line)"],
-                                     suppressed: f.suppression != nil, fingerprint: f.fingerprint)
+                                     suppressed: f.suppression != nil, fingerprint: f.fingerprint, findingIndex: i)
             }
             return ClusterCoverage(clusterName: p.clusterName, clusterAddress: p.clusterAddress, file: p.location.file.path,
                                    line: p.location.line, column: p.location.column, accountId: p.accountId, region: p.region,

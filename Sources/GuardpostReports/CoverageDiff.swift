@@ -155,16 +155,7 @@ public struct CoverageEventsReport: Sendable {
     /// A UUID-shaped id (8-4-4-4-12 hex) from two FNV-1a hashes of the parts: stable for the same event.
     static func eventId(_ parts: [String]) -> String {
         let text = parts.joined(separator: "\u{1F}")
-        func fnv(_ seed: UInt64) -> UInt64 {
-            var h = seed
-            for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-            return h
-        }
-        func hex(_ v: UInt64) -> String {
-            let s = String(v, radix: 16)
-            return String(repeating: "0", count: 16 - s.count) + s
-        }
-        let all = Array(hex(fnv(0xcbf29ce484222325)) + hex(fnv(0x84222325cbf29ce4)))
+        let all = Array(ReportHash.hex(ReportHash.fnv1a(text)) + ReportHash.hex(ReportHash.fnv1a(text, seed: 0x84222325cbf29ce4)))
         let groups = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32]
         return groups.map { String(all[$0]) }.joined(separator: "-")
     }

@@ -81,7 +81,7 @@ public struct CoverageDiffMarkdown: Sendable {
 /// Markdown escaping for values that come from the inputs.
 enum DiffMarkdown {
     /// A code span that holds any text: the fence is longer than any run of backticks inside, and
-    /// line breaks and control characters become spaces.
+    /// line breaks and control characters become visible escapes.
     static func code(_ s: String) -> String {
         let flat = singleLine(s)
         var longest = 0, run = 0
@@ -132,16 +132,6 @@ enum DiffMarkdown {
         }
     }
 
-    static func singleLine(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            let v = u.value
-            if v < 0x20 || v == 0x7F || (v >= 0x80 && v < 0xA0) || v == 0x2028 || v == 0x2029 || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
-                out += " "
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-        return out
-    }
+    /// One line: line breaks, control characters and bidirectional overrides become visible escapes.
+    static func singleLine(_ s: String) -> String { Sanitize.terminal(s) }
 }

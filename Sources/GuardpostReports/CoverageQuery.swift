@@ -268,10 +268,7 @@ public struct CoverageQuery: Sendable {
             text += "f:\(f.key.rawValue)|eq:\(f.equals?.joined(separator: "\u{1F}") ?? "-")|ne:\(f.notEquals?.joined(separator: "\u{1F}") ?? "-");"
         }
         if let sort { text += "s:\(sort.key.rawValue):\(sort.descending ? "DESC" : "ASC")" }
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        let hex = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return ReportHash.hex(ReportHash.fnv1a(text))
     }
 
     static let tokenPrefix = "gp1."

@@ -42,10 +42,10 @@ public enum ListCoverageInput {
         let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\u{FEFF}" }
         guard let first = trimmed.first, first == "{" || first == "[" || first == "\"" else {
             let issue = String(trimmed).split(separator: "\n", omittingEmptySubsequences: true).joined(separator: " ")
-            guard !issue.trimmingCharactersInSetSpaces().isEmpty else {
+            guard !issue.triageTrimmed().isEmpty else {
                 throw ReportInputError("\(path): empty input (give the output of `aws guardduty list-coverage`, or one Issue string)")
             }
-            return [CoverageRecordInput(issue: issue.trimmingCharactersInSetSpaces())]
+            return [CoverageRecordInput(issue: issue.triageTrimmed())]
         }
         let root: Node
         do { root = try JSONReader.parse(bytes, file: SourceFile(path: path)) } catch let e as ParseError {
@@ -221,14 +221,5 @@ public struct ExplainReport: Sendable {
             fields.append(("reason", .string(unrecognised(t))))
         }
         return .object(fields)
-    }
-}
-
-fileprivate extension String {
-    func trimmingCharactersInSetSpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s.removeLast() }
-        return String(s)
     }
 }

@@ -116,7 +116,6 @@ public struct HTMLReport: Sendable {
         out += "<th><input type=\"search\" data-filter=\"issue\" aria-label=\"Filter by issue\" placeholder=\"Issue\"></th>"
         out += "</tr>\n</thead>\n<tbody>\n"
         for (i, c) in clusters.enumerated() {
-            let prediction = result.predictions[i]
             let issueText = c.issue ?? c.reason.map { "Not monitored: " + $0 } ?? ""
             out += "<tr id=\"c-\(i + 1)\""
             out += " data-cluster=\"\(e.attribute(c.clusterName))\""
@@ -141,14 +140,8 @@ public struct HTMLReport: Sendable {
                 out += "&ndash;"
             }
             // Links to the findings behind the issue first, then the cluster's other findings.
-            let causes = prediction.findingIndexes.filter { result.findings[$0].suppression == nil }
-            let primary = causes.filter { idx in
-                let f = result.findings[idx]
-                if let issue = c.issue { return f.predictedIssue?.text == issue }
-                if case .notMonitored = f.effect { return true }
-                return false
-            }
-            let others = causes.filter { !primary.contains($0) }
+            let primary = c.issueCauses.compactMap(\.findingIndex)
+            let others = c.causes.filter { !$0.suppressed }.compactMap(\.findingIndex).filter { !primary.contains($0) }
             if !primary.isEmpty {
                 out += "<div>" + primary.map { idx in
                     let f = result.findings[idx]
@@ -227,28 +220,19 @@ public struct HTMLReport: Sendable {
 }
 
 /// Escaping for HTML text and double-quoted attribute values. Control characters and bidirectional
-/// overrides (which could disguise a value) become visible `\u{...}` escapes.
+/// overrides (which could disguise a value) become visible `\u{...}` escapes, as in the terminal.
 enum HTMLEscape {
     static func text(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
-        for u in s.unicodeScalars {
+        for u in Sanitize.terminalLines(s).unicodeScalars {
             switch u {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            default:
-                let v = u.value
-                if v == 0x09 || v == 0x0A {
-                    out.unicodeScalars.append(u)
-                } else if v < 0x20 || v == 0x7F || (v >= 0x80 && v < 0xA0) || v == 0x2028 || v == 0x2029
-                            || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
-                    out += "\\u{\(String(v, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(u)
-                }
+            default: out.unicodeScalars.append(u)
             }
         }
         return out

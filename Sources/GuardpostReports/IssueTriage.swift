@@ -233,7 +233,7 @@ public enum IssueTriage {
 
     /// Recognises an issue string (`Issue type: Extra information`).
     public static func triage(_ issue: String) -> Result {
-        let text = issue.trimmingWhitespace()
+        let text = issue.triageTrimmed()
         var type: String?
         var extra = text
         for t in issueTypes.sorted(by: { $0.count > $1.count }) where text.lowercased().hasPrefix(t.lowercased()) {
@@ -243,7 +243,7 @@ public enum IssueTriage {
             type = t
             var r = Substring(rest)
             if r.first == ":" { r = r.dropFirst() }
-            extra = String(r).trimmingWhitespace()
+            extra = String(r).triageTrimmed()
             break
         }
         var code: String?
@@ -253,10 +253,10 @@ public enum IssueTriage {
             var rest = extra[start...].dropFirst(marker.count).drop { $0 == " " }
             if rest.first == "-" { rest = rest.dropFirst().drop { $0 == " " } }
             if let colon = rest.firstIndex(of: ":") {
-                code = String(rest[..<colon]).trimmingWhitespace()
-                message = String(rest[rest.index(after: colon)...]).trimmingWhitespace()
+                code = String(rest[..<colon]).triageTrimmed()
+                message = String(rest[rest.index(after: colon)...]).triageTrimmed()
             } else {
-                code = String(rest).trimmingWhitespace()
+                code = String(rest).triageTrimmed()
                 message = ""
             }
         }
@@ -289,7 +289,8 @@ public enum IssueTriage {
 }
 
 extension String {
-    fileprivate func trimmingWhitespace() -> String {
+    /// Without leading and trailing spaces, tabs and line breaks.
+    func triageTrimmed() -> String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s.removeLast() }

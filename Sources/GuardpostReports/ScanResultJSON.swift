@@ -56,7 +56,8 @@ public enum ScanResultJSON {
                 ruleId: f["ruleId"]?.string ?? "", ruleName: nil, severity: f["severity"]?.string ?? "",
                 message: f["message"]?.string ?? "", file: loc?["file"]?.string ?? "", line: loc?["line"]?.int ?? 0,
                 column: loc?["column"]?.int ?? 0, resource: f["resource"]?.string ?? "", attribute: f["attribute"]?.string,
-                issue: f["effect"]?["issue"]?.string, remediation: f["remediation"]?.string ?? "", sourceLine: nil,
+                issue: f["effect"]?["issue"]?.string, notMonitored: f["effect"]?["kind"]?.string == "not-monitored",
+                remediation: f["remediation"]?.string ?? "", sourceLine: nil,
                 suppressed: !(f["suppression"]?.isNull ?? true), fingerprint: fp)
         }
         var out: [ClusterCoverage] = []
