@@ -150,8 +150,16 @@ func reportsUsageError(_ message: String) -> ExitCode {
 func scanClusters(_ input: ScanInputOptions) throws -> (clusters: [ClusterCoverage], knowledgeDate: String) {
     let pipeline = input.pipeline
     let result = try runPipeline(pipeline)
+    noteInputProblems(result)
     let accounts = (try? pipeline.accounts()) ?? AccountContext()
     return (ClusterCoverage.all(result, accounts: accounts), result.knowledgeDate)
+}
+
+/// Files that could not be read leave clusters out of an API-shaped answer: say so on standard error.
+func noteInputProblems(_ result: ScanResult) {
+    for d in result.diagnostics where d.severity == .error {
+        writeStandardError("guardpost: \(Sanitize.terminal(d.location.description)): \(Sanitize.terminal(d.message))\n")
+    }
 }
 
 func noteNotMonitored(_ clusters: [ClusterCoverage]) {

@@ -80,6 +80,7 @@ struct DiffCommand: ParsableCommand {
         guard diffPathExists(path) else { throw reportsUsageError("\(path): no such file or folder") }
         let pipeline = ScanPipeline(paths: [path], policiesDirectory: policies, configPath: config, noConfig: noConfig)
         let result = try runPipeline(pipeline)
+        noteInputProblems(result)
         let accounts = (try? pipeline.accounts()) ?? AccountContext()
         return (ClusterCoverage.all(result, accounts: accounts), result.knowledgeDate)
     }
