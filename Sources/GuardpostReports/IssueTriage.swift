@@ -161,7 +161,7 @@ public enum IssueTriage {
               ],
               documentation: "https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring-shared-vpc.html"),
         Entry(id: "vpc-endpoint-shared-vpc", title: "VPC endpoint creation in a shared VPC",
-              issueTypes: ["VPC Endpoint Creation Failed"], addonIssueCode: nil, fragments: ["shared vpc"],
+              issueTypes: ["VPC Endpoint Creation Failed"], addonIssueCode: nil, fragments: ["endpoint creation not supported for shared vpc"],
               actionable: true,
               steps: [
                 "Runtime Monitoring now supports shared VPCs within an organization: check that the accounts meet every prerequisite for using a shared VPC (same organization; Runtime Monitoring and automated agent configuration in the owner and participant accounts).",

@@ -42,6 +42,8 @@ final class IssueTriageTests: XCTestCase {
     func testTheExtraInformationAloneIsRecognisedToo() {
         XCTAssertEqual(entry("EKS Addon issue - ConfigurationConflict: Conflicts found when trying to apply."), "addon-configuration-conflict")
         XCTAssertEqual(entry("Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for vpc-1"), "vpc-endpoint-private-dns")
+        XCTAssertEqual(entry("Shared VPC endpoint deletion not allowed for account ID 1, shared VPC vpc-1, owner account ID 2."), "shared-vpc-endpoint-deletion")
+        XCTAssertEqual(entry("VPC endpoint creation not supported for shared VPC vpc-1"), "vpc-endpoint-shared-vpc")
         XCTAssertEqual(entry("  addon creation failed:  EKS addon issue - AccessDenied: User \"eks:addon-manager\" cannot patch  \n"), "addon-access-denied-addon-manager")
     }
 
