@@ -28,7 +28,7 @@ let package = Package(
         .testTarget(name: "GuardpostModelTests", dependencies: ["GuardpostDocuments", "GuardpostModel"]),
         .testTarget(name: "GuardpostChecksTests", dependencies: ["GuardpostDocuments", "GuardpostModel", "GuardpostKnowledge", "GuardpostChecks", "GuardpostReports", "GuardpostCLI"]),
         .testTarget(name: "GuardpostAdmissionTests", dependencies: ["GuardpostDocuments", "GuardpostModel", "GuardpostKnowledge", "GuardpostAdmission"]),
-        .testTarget(name: "GuardpostReportsTests", dependencies: ["GuardpostReports", "GuardpostChecks", "GuardpostModel", "GuardpostDocuments", "GuardpostCLI"],
+        .testTarget(name: "GuardpostReportsTests", dependencies: ["GuardpostReports", "GuardpostChecks", "GuardpostModel", "GuardpostDocuments", "GuardpostCLI", "GuardpostKnowledge"],
                     exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "GuardpostKnowledgeTests", dependencies: ["GuardpostKnowledge", "GuardpostDocuments"]),
         .testTarget(name: "GuardpostCLITests", dependencies: ["GuardpostCLI", "GuardpostChecks", "GuardpostDocuments", "GuardpostReports", "GuardpostModel"]),

@@ -66,6 +66,7 @@ func emit(_ text: String, to path: String?) throws {
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
     case sarif, junit, github, markdown
+    case html
 }
 
 struct ScanCommand: ParsableCommand {
@@ -106,6 +107,7 @@ struct ScanCommand: ParsableCommand {
             case .junit: text = JUnitReport().render(result)
             case .github: text = GitHubReport().render(result)
             case .markdown: text = MarkdownReport().render(result)
+            case .html: text = HTMLReport().render(result)
             }
             try emit(text, to: i < output.count ? output[i] : nil)
         }
