@@ -8,6 +8,12 @@ public enum RuleRegistry {
         KyvernoDeniesAgentRule(),
         GatekeeperDeniesAgentRule(),
         AddonClusterAdminBindingRule(),
+        ManualEndpointMissingRule(),
+        EndpointServiceRegionRule(),
+        EndpointTypeGatewayRule(),
+        EndpointPrivateDNSRule(),
+        EndpointSecurityGroupRule(),
+        EndpointPolicyDeniesAgentRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? {
