@@ -14,6 +14,8 @@ public enum RuleRegistry {
         EndpointPrivateDNSRule(),
         EndpointSecurityGroupRule(),
         EndpointPolicyDeniesAgentRule(),
+        SharedVPCOwnerAutomationRule(),
+        SharedVPCEndpointDeletionRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? {

@@ -32,7 +32,7 @@ public struct EndpointPrivateDNSRule: Rule {
                 let dns = endpoint.privateDnsEnabled
                 if dns.effective == false {
                     let cause = dns.state == .defaulted ? (dns.note ?? "private DNS is not enabled") : "\(dns.name) is false"
-                    out.append(finding("\(endpoint.resource.address): \(cause); the agent of \(cluster) resolves guardduty-data.\(ce.region ?? "<region>").amazonaws.com to the public service instead of this endpoint; \(GuardDutyEndpoints.likelySymptom)",
+                    out.append(finding("\(endpoint.resource.address): \(cause); the name the agent of \(cluster) connects to, guardduty-data.\(ce.region ?? "<region>").amazonaws.com, does not resolve to this endpoint; \(GuardDutyEndpoints.likelySymptom)",
                                        at: dns.location ?? endpoint.resource.location, resource: endpoint.resource, attribute: dns.name,
                                        clusterIndex: ce.cluster, in: context, effect: .unhealthy(GuardDutyIssues.insufficientReplicas)))
                 } else if dns.effective == true {

@@ -57,7 +57,7 @@ public struct EndpointPolicyDeniesAgentRule: Rule {
                                        at: at, resource: endpoint.resource, attribute: policy.name, clusterIndex: ce.cluster, in: context,
                                        effect: .unhealthy(GuardDutyIssues.insufficientReplicas)))
                 case .unknown:
-                    let s = decision.statement.map { "\($0.label) " } ?? ""
+                    let s = decision.statement.map { "\($0.label): " } ?? ""
                     let hint = account == nil ? "; declare the cluster's account in \(AccountContextLoader.fileName) (accounts: - id, paths)" : ""
                     out.append(finding("cannot verify that the policy of \(endpoint.resource.address) lets the agent of \(cluster) call \(request.action): \(s)\(decision.reason ?? "depends on values the scan does not know")\(hint)",
                                        at: at, resource: endpoint.resource, attribute: policy.name, clusterIndex: ce.cluster, in: context, severity: .info))

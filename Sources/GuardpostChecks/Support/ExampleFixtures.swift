@@ -152,3 +152,124 @@ enum ManualClusterFixture {
         """
     }
 }
+
+/// A shared VPC in each input format: the owner account (111122223333) shares subnet-0aaa1111 of vpc-0123 with a
+/// participant account (444455556666) that runs cluster `apps` in it. `.guardpost.yml` maps the files to the accounts.
+enum SharedVPCFixture {
+    static let owner = "111122223333"
+    static let participant = "444455556666"
+
+    static func config(ownerPath: String, participantPath: String) -> (name: String, content: String) {
+        (".guardpost.yml", """
+        region: us-east-1
+        accounts:
+          - id: "\(owner)"
+            paths: [\(ownerPath)]
+          - id: "\(participant)"
+            paths: [\(participantPath)]
+        """ + "\n")
+    }
+
+    static func feature(_ address: String = "aws_guardduty_detector_feature.runtime", status: String = "ENABLED", automated: String, action: String = "create") -> ExamplePlan.Resource {
+        .init(address, "aws_guardduty_detector_feature",
+              values: #"{"detector_id":"12abc34d567e8fa901bc2d34e56789f0","name":"RUNTIME_MONITORING","status":"\#(status)","additional_configuration":[{"name":"EKS_ADDON_MANAGEMENT","status":"\#(automated)"}]}"#,
+              action: action)
+    }
+
+    /// The owner's plan: existing VPC and subnet (ids known), the RAM share, and the owner's GuardDuty feature.
+    static func ownerPlan(automated: String = "DISABLED", runtime: String = "ENABLED") -> String {
+        ExamplePlan.json([
+            feature(status: runtime, automated: automated, action: "no-op"),
+            .init("aws_vpc.shared", "aws_vpc", values: #"{"id":"vpc-0123","owner_id":"111122223333","cidr_block":"10.0.0.0/16","enable_dns_support":true,"enable_dns_hostnames":true}"#, action: "no-op"),
+            .init("aws_subnet.a", "aws_subnet", values: #"{"id":"subnet-0aaa1111","arn":"arn:aws:ec2:us-east-1:111122223333:subnet/subnet-0aaa1111","cidr_block":"10.0.1.0/24","vpc_id":"vpc-0123"}"#,
+                  references: ["vpc_id": ["aws_vpc.shared.id", "aws_vpc.shared"]], constants: ["cidr_block"], action: "no-op"),
+            .init("aws_ram_resource_share.subnets", "aws_ram_resource_share", values: #"{"name":"shared-subnets","allow_external_principals":false}"#),
+            .init("aws_ram_resource_association.a", "aws_ram_resource_association", values: "{}",
+                  references: ["resource_arn": ["aws_subnet.a.arn", "aws_subnet.a"], "resource_share_arn": ["aws_ram_resource_share.subnets.arn", "aws_ram_resource_share.subnets"]]),
+            .init("aws_ram_principal_association.apps", "aws_ram_principal_association", values: #"{"principal":"444455556666"}"#,
+                  references: ["resource_share_arn": ["aws_ram_resource_share.subnets.arn", "aws_ram_resource_share.subnets"]]),
+        ])
+    }
+
+    /// The participant's plan: the cluster on the shared subnet (written as its id) and the participant's feature.
+    static func participantPlan(automated: String = "ENABLED", runtime: String = "ENABLED", featureAction: String = "create", extra: [ExamplePlan.Resource] = []) -> String {
+        ExamplePlan.json([
+            feature(status: runtime, automated: automated, action: featureAction),
+            .init("aws_eks_cluster.apps", "aws_eks_cluster", values: #"{"name":"apps","version":"1.31","role_arn":"arn:aws:iam::444455556666:role/eks","vpc_config":[{"subnet_ids":["subnet-0aaa1111"]}]}"#),
+        ] + extra)
+    }
+
+    /// One Terraform folder whose two files belong to the two accounts (two providers).
+    static func tfJSON(ownerAutomated: String) -> [(name: String, content: String)] {
+        [config(ownerPath: "network.tf.json", participantPath: "eks.tf.json"),
+         ("network.tf.json", """
+         {
+           "provider": {"aws": {"region": "us-east-1"}},
+           "resource": {
+             "aws_guardduty_detector_feature": {"network": {"detector_id": "d1", "name": "RUNTIME_MONITORING", "status": "ENABLED",
+               "additional_configuration": {"name": "EKS_ADDON_MANAGEMENT", "status": "\(ownerAutomated)"}}},
+             "aws_vpc": {"shared": {"cidr_block": "10.0.0.0/16", "enable_dns_support": true, "enable_dns_hostnames": true}},
+             "aws_subnet": {"a": {"vpc_id": "${aws_vpc.shared.id}", "cidr_block": "10.0.1.0/24"}},
+             "aws_ram_resource_share": {"subnets": {"name": "shared-subnets"}},
+             "aws_ram_resource_association": {"a": {"resource_arn": "${aws_subnet.a.arn}", "resource_share_arn": "${aws_ram_resource_share.subnets.arn}"}},
+             "aws_ram_principal_association": {"apps": {"principal": "444455556666", "resource_share_arn": "${aws_ram_resource_share.subnets.arn}"}}
+           }
+         }
+         """),
+         ("eks.tf.json", """
+         {
+           "resource": {
+             "aws_guardduty_detector_feature": {"apps": {"detector_id": "d2", "name": "RUNTIME_MONITORING", "status": "ENABLED",
+               "additional_configuration": {"name": "EKS_ADDON_MANAGEMENT", "status": "ENABLED"}}},
+             "aws_eks_cluster": {"apps": {"name": "apps", "version": "1.31", "role_arn": "arn:aws:iam::444455556666:role/eks",
+               "vpc_config": {"subnet_ids": ["${aws_subnet.a.id}"]}}}
+           }
+         }
+         """)]
+    }
+
+    static func detector(_ automated: String) -> String {
+        """
+          Detector:
+            Type: AWS::GuardDuty::Detector
+            Properties:
+              Enable: true
+              Features:
+                - Name: RUNTIME_MONITORING
+                  Status: ENABLED
+                  AdditionalConfiguration:
+                    - Name: EKS_ADDON_MANAGEMENT
+                      Status: \(automated)
+        """
+    }
+
+    /// Two stacks: the owner's shares an existing subnet by ARN; the participant's cluster names the subnet id.
+    static func cloudFormation(ownerAutomated: String, withConfig: Bool = true) -> [(name: String, content: String)] {
+        (withConfig ? [config(ownerPath: "owner.yaml", participantPath: "participant.yaml")] : [ManualClusterFixture.regionConfig]) + [
+            ("owner.yaml", """
+            Resources:
+            \(detector(ownerAutomated))
+              SubnetShare:
+                Type: AWS::RAM::ResourceShare
+                Properties:
+                  Name: shared-subnets
+                  ResourceArns:
+                    - arn:aws:ec2:us-east-1:111122223333:subnet/subnet-0aaa1111
+                  Principals:
+                    - "444455556666"
+            """),
+            ("participant.yaml", """
+            Resources:
+            \(detector("ENABLED"))
+              Cluster:
+                Type: AWS::EKS::Cluster
+                Properties:
+                  Name: apps
+                  Version: "1.31"
+                  RoleArn: arn:aws:iam::444455556666:role/eks
+                  ResourcesVpcConfig:
+                    SubnetIds: [subnet-0aaa1111]
+            """),
+        ]
+    }
+}

@@ -50,7 +50,7 @@ enum GuardDutyEndpoints {
 
     /// Why the cluster is managed manually, for messages.
     static func manualReason(_ cc: ClusterContext) -> String {
-        "automated agent configuration is off (\(cc.automatedAgent.whereDecided))"
+        "automated agent configuration is off in \(cc.automatedAgent.whereDecided)"
     }
 
     static let likelySymptom = "the likely symptom is \(GuardDutyIssues.insufficientReplicas.text)"

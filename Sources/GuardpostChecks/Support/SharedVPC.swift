@@ -12,6 +12,8 @@ struct SharedVPCUse {
     var participantInferred: Bool
     /// The VPC's id when known, else its address, else a description.
     var vpcName: String
+    /// What GuardDuty's issue text names: the VPC id, else its address, else `{vpcId}`.
+    var vpcIdForIssue: String
     /// The RAM share that shares the cluster's subnets, when in the scan.
     var share: Int?
     /// Where the owner lives: the VPC's scope, or the share's (for owner settings of unmapped inputs).
@@ -70,16 +72,16 @@ enum SharedVPC {
         if owner == nil, let r = ownerResources.first, let a = AccountResolution.account(ofPath: r.location.file.path, context.accounts) { owner = a }
 
         let participant = AccountResolution.clusterAccount(index, context)
-        let vpcName = vpc.flatMap { $0.resource.attributes["id"]?.string } ?? vpc?.resource.address
+        let vpcId = vpc.flatMap { $0.resource.attributes["id"]?.string } ?? vpc?.resource.address
             ?? cluster.subnets.lazy.compactMap { infra.subnets[$0].resource.attributes["vpc_id"]?.string }.first
-            ?? "the shared VPC of subnet \(subnetIds.sorted().first ?? "?")"
+        let vpcName = vpcId ?? "the VPC of subnet \(subnetIds.sorted().first ?? "?")"
         let ownerScope = vpc?.resource.scope ?? share?.resource.scope
 
         if let owner, let participant, owner.explicit || participant.explicit, owner.id != participant.id {
             let how = share.map { "RAM share \($0.resource.address) shares its subnets" }
                 ?? "its subnets belong to account \(owner.id) and the cluster to account \(participant.id) (\(participant.how))"
             return SharedVPCUse(cluster: index, ownerAccount: owner.id, participantAccount: participant.id, participantInferred: false,
-                                vpcName: vpcName, share: shareIndex, ownerScope: ownerScope, evidence: how)
+                                vpcName: vpcName, vpcIdForIssue: vpcId ?? "{vpcId}", share: shareIndex, ownerScope: ownerScope, evidence: how)
         }
         guard let share else { return nil }
         if let owner, let participant, participant.explicit, owner.id == participant.id { return nil } // the owner's own cluster
@@ -87,7 +89,7 @@ enum SharedVPC {
         let principal = share.principals.compactMap(AccountResolution.accountId(principal:)).first { $0 != owner?.id }
         let participantId = participant?.explicit == true ? participant?.id : principal ?? participant?.id
         return SharedVPCUse(cluster: index, ownerAccount: owner?.id, participantAccount: participantId,
-                            participantInferred: participant?.explicit != true, vpcName: vpcName, share: shareIndex,
+                            participantInferred: participant?.explicit != true, vpcName: vpcName, vpcIdForIssue: vpcId ?? "{vpcId}", share: shareIndex,
                             ownerScope: ownerScope, evidence: "RAM share \(share.resource.address) shares its subnets"
                                 + (share.principals.isEmpty ? "" : " with \(share.principals.joined(separator: ", "))"))
     }

@@ -70,11 +70,13 @@ public enum TerraformPlanLoader {
             config.walkExpressions(cfg.expressions, path: [], module: cfg.module, configured: &configured, references: &references)
         }
         let change = changes.byAddress[address]
-        return RawResource(format: .terraformPlan, type: type, address: address, linkKey: linkKey, scope: scope,
-                           location: location, attributes: values, configuredPaths: configured,
-                           unknownPaths: change?.unknownPaths ?? [], references: references,
-                           action: change?.action, region: config.moduleRegion(linkKey) ?? region,
-                           isDataSource: mode == "data")
+        var raw = RawResource(format: .terraformPlan, type: type, address: address, linkKey: linkKey, scope: scope,
+                              location: location, attributes: values, configuredPaths: configured,
+                              unknownPaths: change?.unknownPaths ?? [], references: references,
+                              action: change?.action, region: config.moduleRegion(linkKey) ?? region,
+                              isDataSource: mode == "data")
+        if let before = change?.before, !before.isNull { raw.before = before }
+        return raw
     }
 }
 
