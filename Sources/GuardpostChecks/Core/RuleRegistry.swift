@@ -16,6 +16,14 @@ public enum RuleRegistry {
         EndpointPolicyDeniesAgentRule(),
         SharedVPCOwnerAutomationRule(),
         SharedVPCEndpointDeletionRule(),
+        AgentAddonConfigurationConflictRule(),
+        AgentAddonConfigurationValuesRule(),
+        AgentAddonWithAutomationRule(),
+        NodeGroupZeroCapacityRule(),
+        NodeGroupInstanceTooSmallRule(),
+        AgentPreemptionNeverFullNodesRule(),
+        SCPDeniesTelemetryRule(),
+        SCPBlocksAgentAutomationRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? {

@@ -273,3 +273,137 @@ enum SharedVPCFixture {
         ]
     }
 }
+
+/// A cluster with the `aws-guardduty-agent` add-on declared, in each input format, for the add-on rules.
+enum AgentAddonFixture {
+    struct Options {
+        /// EKS_ADDON_MANAGEMENT: "DISABLED" (manual) or "ENABLED".
+        var automated = "DISABLED"
+        var addon = true
+        var version: String? = "v1.16.0-eksbuild.2"
+        /// resolve_conflicts_on_update / ResolveConflicts (nil: not written).
+        var resolveConflicts: String? = "OVERWRITE"
+        /// configuration_values / ConfigurationValues as written (a JSON string).
+        var configurationValues: String?
+        var instanceTypes = ["m5.large"]
+        var desiredSize = 2
+        var maxSize = 3
+    }
+
+    static func options(_ change: (inout Options) -> Void) -> Options {
+        var o = Options()
+        change(&o)
+        return o
+    }
+
+    static func plan(_ o: Options = Options(), extra: [ExamplePlan.Resource] = []) -> String {
+        var resources: [ExamplePlan.Resource] = [
+            .init("aws_guardduty_detector_feature.runtime", "aws_guardduty_detector_feature",
+                  values: #"{"detector_id":"12abc34d567e8fa901bc2d34e56789f0","name":"RUNTIME_MONITORING","status":"ENABLED","additional_configuration":[{"name":"EKS_ADDON_MANAGEMENT","status":"\#(o.automated)"}]}"#),
+            .init("aws_eks_cluster.main", "aws_eks_cluster", values: #"{"name":"prod","version":"1.31","role_arn":"arn:aws:iam::111122223333:role/eks","vpc_config":[{"subnet_ids":["subnet-0aaa1111","subnet-0bbb2222"]}]}"#),
+            .init("aws_eks_node_group.workers", "aws_eks_node_group",
+                  values: #"{"cluster_name":"prod","node_group_name":"workers","instance_types":\#(jsonList(o.instanceTypes)),"scaling_config":[{"desired_size":\#(o.desiredSize),"max_size":\#(o.maxSize),"min_size":0}]}"#,
+                  references: ["cluster_name": ["aws_eks_cluster.main.name", "aws_eks_cluster.main"]]),
+        ]
+        if o.addon {
+            var values = [#""addon_name":"aws-guardduty-agent""#, #""cluster_name":"prod""#]
+            if let v = o.version { values.append("\"addon_version\":\(JSONWriter.quoted(v))") }
+            if let r = o.resolveConflicts { values.append("\"resolve_conflicts_on_update\":\(JSONWriter.quoted(r))") }
+            if let c = o.configurationValues { values.append("\"configuration_values\":\(JSONWriter.quoted(c))") }
+            resources.append(.init("aws_eks_addon.guardduty", "aws_eks_addon", values: "{" + values.joined(separator: ",") + "}",
+                                   references: ["cluster_name": ["aws_eks_cluster.main.name", "aws_eks_cluster.main"]]))
+        }
+        return ExamplePlan.json(resources + extra)
+    }
+
+    static func jsonList(_ items: [String]) -> String { "[" + items.map(JSONWriter.quoted).joined(separator: ",") + "]" }
+
+    static func tfJSON(_ o: Options = Options(), extraResources: String = "") -> String {
+        var addon = ""
+        if o.addon {
+            var values = [#""addon_name": "aws-guardduty-agent""#, #""cluster_name": "${aws_eks_cluster.main.name}""#]
+            if let v = o.version { values.append("\"addon_version\": \(JSONWriter.quoted(v))") }
+            if let r = o.resolveConflicts { values.append("\"resolve_conflicts_on_update\": \(JSONWriter.quoted(r))") }
+            if let c = o.configurationValues { values.append("\"configuration_values\": \(JSONWriter.quoted(c))") }
+            addon = ",\n    \"aws_eks_addon\": {\"guardduty\": {\(values.joined(separator: ", "))}}"
+        }
+        return """
+        {
+          "provider": {"aws": {"region": "us-east-1"}},
+          "resource": {
+            "aws_guardduty_detector_feature": {"runtime": {"detector_id": "12abc34d567e8fa901bc2d34e56789f0", "name": "RUNTIME_MONITORING", "status": "ENABLED",
+              "additional_configuration": {"name": "EKS_ADDON_MANAGEMENT", "status": "\(o.automated)"}}},
+            "aws_eks_cluster": {"main": {"name": "prod", "version": "1.31", "role_arn": "arn:aws:iam::111122223333:role/eks",
+              "vpc_config": {"subnet_ids": ["subnet-0aaa1111", "subnet-0bbb2222"]}}},
+            "aws_eks_node_group": {"workers": {"cluster_name": "${aws_eks_cluster.main.name}", "node_group_name": "workers", "node_role_arn": "r",
+              "subnet_ids": ["subnet-0aaa1111"], "instance_types": \(jsonList(o.instanceTypes)),
+              "scaling_config": {"desired_size": \(o.desiredSize), "max_size": \(o.maxSize), "min_size": 0}}}\(addon)\(extraResources)
+          }
+        }
+        """
+    }
+
+    static func cloudFormation(_ o: Options = Options(), extraResources: String = "") -> String {
+        var addon = ""
+        if o.addon {
+            var props = ["      ClusterName: !Ref Cluster", "      AddonName: aws-guardduty-agent"]
+            if let v = o.version { props.append("      AddonVersion: \(v)") }
+            if let r = o.resolveConflicts { props.append("      ResolveConflicts: \(r)") }
+            if let c = o.configurationValues { props.append("      ConfigurationValues: '\(c.replacingOccurrences(of: "'", with: "''"))'") }
+            addon = "\n  GuardDutyAgent:\n    Type: AWS::EKS::Addon\n    Properties:\n" + props.joined(separator: "\n")
+        }
+        return """
+        Resources:
+          Detector:
+            Type: AWS::GuardDuty::Detector
+            Properties:
+              Enable: true
+              Features:
+                - Name: RUNTIME_MONITORING
+                  Status: ENABLED
+                  AdditionalConfiguration:
+                    - Name: EKS_ADDON_MANAGEMENT
+                      Status: \(o.automated)
+          Cluster:
+            Type: AWS::EKS::Cluster
+            Properties:
+              Name: prod
+              Version: "1.31"
+              RoleArn: arn:aws:iam::111122223333:role/eks
+              ResourcesVpcConfig:
+                SubnetIds: [subnet-0aaa1111, subnet-0bbb2222]
+          Workers:
+            Type: AWS::EKS::Nodegroup
+            Properties:
+              ClusterName: !Ref Cluster
+              NodeRole: arn:aws:iam::111122223333:role/nodes
+              Subnets: [subnet-0aaa1111]
+              InstanceTypes: [\(o.instanceTypes.joined(separator: ", "))]
+              ScalingConfig:
+                DesiredSize: \(o.desiredSize)
+                MaxSize: \(o.maxSize)
+                MinSize: 0\(addon)\(extraResources)
+        """
+    }
+
+    /// The agent's DaemonSet, as someone deploying it by hand (or with Helm) would write it.
+    static let selfManagedDaemonSet = (name: "daemonset.yaml", content: """
+    apiVersion: apps/v1
+    kind: DaemonSet
+    metadata:
+      name: aws-guardduty-agent
+      namespace: amazon-guardduty
+    spec:
+      selector:
+        matchLabels:
+          app: aws-guardduty-agent
+      template:
+        metadata:
+          labels:
+            app: aws-guardduty-agent
+        spec:
+          containers:
+            - name: aws-guardduty-agent
+              image: 602401143452.dkr.ecr.us-east-1.amazonaws.com/aws-guardduty-agent:v1.15.0
+    """ + "\n")
+}
