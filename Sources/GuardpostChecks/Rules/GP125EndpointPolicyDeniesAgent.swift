@@ -25,12 +25,7 @@ public struct EndpointPolicyDeniesAgentRule: Rule {
         for ce in GuardDutyEndpoints.manualClusters(context) {
             let cluster = GuardDutyEndpoints.clusterLabel(ce.cluster, infra)
             let account = AccountResolution.clusterAccount(ce.cluster, context)
-            var known: [String: [String]] = [:]
-            if let account { known["aws:PrincipalAccount"] = [account.id] }
-            if let org = AccountResolution.organization(of: account?.id, context.accounts) { known["aws:PrincipalOrgID"] = [org] }
-            if let region = ce.region { known["aws:RequestedRegion"] = [region] }
-            let request = PolicyRequest(action: context.knowledge.telemetryAction, known: known,
-                                        absent: ["aws:PrincipalServiceName"], principalAccount: account?.id)
+            let requests = AccountResolution.agentRequests(action: context.knowledge.telemetryAction, cluster: ce.cluster, region: ce.region, context: context)
             for e in ce.matching {
                 let endpoint = infra.endpoints[e]
                 let policy = endpoint.policy
@@ -41,7 +36,7 @@ public struct EndpointPolicyDeniesAgentRule: Rule {
                                        clusterIndex: ce.cluster, in: context, severity: .info))
                     continue
                 }
-                let decision = PolicyEvaluation.decide(document, request, implicitDenyWithoutAllow: true, checkPrincipal: true)
+                guard let (decision, request) = PolicyEvaluation.decideWorst(document, requests, implicitDenyWithoutAllow: true, checkPrincipal: true) else { continue }
                 let who = account.map { "account \($0.id)" } ?? "the cluster's account"
                 let at = decision.statement.map { $0.location } ?? policy.location ?? endpoint.resource.location
                 switch decision.outcome {

@@ -13,8 +13,8 @@ public struct NodeGroupInstanceTooSmallRule: Rule {
         rationale: "The agent's pod requests 200m CPU and 256Mi memory by default (more when configuration_values raise them). A node whose allocatable resources — its size minus what EKS reserves for the kubelet and eviction — are below the requests can never run it, so the DaemonSet stays short of its desired replicas: `Addon Status Unhealthy: EKS Addon issue - InsufficientNumberOfReplicas` (`0/x nodes are available: x Insufficient memory`). The instance sizes come from policies/instance-types.json; types not listed are not judged.",
         remediation: [
             .terraformPlan: "Use a larger instance type in instance_types (t3.micro or larger keeps 256Mi free for the agent), or lower the agent's requests in the add-on's configuration_values (not below 200m / 256Mi).",
-            .terraformJSON: "Use a larger instance type in \"instance_types\", or lower the agent's requests in the add-on's \"configuration_values\".",
-            .cloudFormation: "Use a larger instance type in InstanceTypes, or lower the agent's requests in the add-on's ConfigurationValues.",
+            .terraformJSON: "Use a larger instance type in \"instance_types\" (with the default requests the agent needs 200m CPU and 256Mi memory free: t3.micro or larger), or lower requests raised in the add-on's \"configuration_values\".",
+            .cloudFormation: "Use a larger instance type in InstanceTypes (with the default requests the agent needs 200m CPU and 256Mi memory free: t3.micro or larger), or lower requests raised in the add-on's ConfigurationValues.",
         ],
         documentation: "https://docs.aws.amazon.com/guardduty/latest/ug/eks-runtime-monitoring-coverage.html",
         examples: NodeGroupInstanceTooSmallExamples.all)

@@ -36,23 +36,19 @@ public struct SCPDeniesTelemetryRule: Rule {
             for a in affected {
                 let cc = context.clusterContexts[a.cluster]
                 guard cc.runtimeMonitoring.toggle != .disabled else { continue }
-                let account = AccountResolution.clusterAccount(a.cluster, context)
-                var known: [String: [String]] = [:]
-                if let account { known["aws:PrincipalAccount"] = [account.id] }
-                if let org = AccountResolution.organization(of: account?.id, context.accounts) { known["aws:PrincipalOrgID"] = [org] }
-                if let region = cc.region { known["aws:RequestedRegion"] = [region] }
-                let request = PolicyRequest(action: action, known: known, absent: ["aws:PrincipalServiceName"], principalAccount: account?.id)
-                let decision = PolicyEvaluation.decide(scp.document, request, implicitDenyWithoutAllow: false, checkPrincipal: false)
+                let requests = AccountResolution.agentRequests(action: action, cluster: a.cluster, region: cc.region, context: context)
+                guard let (decision, request) = PolicyEvaluation.decideWorst(scp.document, requests, implicitDenyWithoutAllow: false, checkPrincipal: false) else { continue }
+                let role = request.known["aws:principalarn"]?.first.map { " \($0)" } ?? ""
                 let cluster = GuardDutyEndpoints.clusterLabel(a.cluster, infra)
                 switch decision.outcome {
                 case .explicitDeny:
                     let s = decision.statement!
-                    out.append(finding("\(s.label) of \(scp.resource.address) denies \(action), which the agent of \(cluster) calls with its node role (\(a.why)): the agent cannot send its data; \(GuardDutyEndpoints.likelySymptom)",
+                    out.append(finding("\(s.label) of \(scp.resource.address) denies \(action), which the agent of \(cluster) calls with its node role\(role); \(a.why). The agent cannot send its data; \(GuardDutyEndpoints.likelySymptom)",
                                        at: s.location, resource: scp.resource, attribute: scp.attribute, clusterIndex: a.cluster, in: context,
                                        effect: .unhealthy(GuardDutyIssues.insufficientReplicas)))
                 case .unknown:
                     let s = decision.statement.map { "\($0.label): " } ?? ""
-                    out.append(finding("cannot verify that \(scp.resource.address) lets the agent of \(cluster) call \(action) (\(a.why)): \(s)\(decision.reason ?? "it depends on values the scan does not know")",
+                    out.append(finding("cannot verify that \(scp.resource.address) lets the agent of \(cluster) call \(action) (\(a.why)) — \(s)\(decision.reason ?? "it depends on values the scan does not know")",
                                        at: decision.statement?.location ?? scp.location, resource: scp.resource, attribute: scp.attribute,
                                        clusterIndex: a.cluster, in: context, severity: .info))
                 case .allowed, .implicitDeny:

@@ -44,7 +44,7 @@ public struct SCPBlocksAgentAutomationRule: Rule {
                         let decision = PolicyEvaluation.decide(scp.document, PolicyRequest(action: action, known: known), implicitDenyWithoutAllow: false, checkPrincipal: false)
                         guard decision.outcome == .explicitDeny || decision.outcome == .unknown, let s = decision.statement else { continue }
                         let verb = decision.outcome == .explicitDeny ? "denies" : "may deny"
-                        out.append(finding("\(s.label) of \(scp.resource.address) \(verb) \(action) with tag \(calls.tagKey), which automated agent configuration calls for \(cluster) (\(a.why)); GuardDuty makes the call with its service-linked role \(calls.serviceLinkedRole), which SCPs do not affect, so this is not expected to block it — it does block anyone else creating these resources",
+                        out.append(finding("\(s.label) of \(scp.resource.address) \(verb) \(action) with tag \(calls.tagKey), which automated agent configuration calls for \(cluster); \(a.why). GuardDuty makes the call with its service-linked role \(calls.serviceLinkedRole), which SCPs do not affect, so this is not expected to block it — it does block anyone else creating these resources",
                                            at: s.location, resource: scp.resource, attribute: scp.attribute, clusterIndex: a.cluster, in: context,
                                            severity: .info, assumptions: [Self.assumption]))
                     }
@@ -60,7 +60,7 @@ public struct SCPBlocksAgentAutomationRule: Rule {
                     let decision = PolicyEvaluation.decide(scp.document, PolicyRequest(action: action, known: known), implicitDenyWithoutAllow: false, checkPrincipal: false)
                     guard let s = decision.statement else { continue }
                     if decision.outcome == .explicitDeny {
-                        out.append(finding("\(s.label) of \(scp.resource.address) denies \(action), which creating \(raw.address) for \(cluster) needs (\(a.why)): the apply fails and the manually managed agent is left without it; \(GuardDutyEndpoints.likelySymptom)",
+                        out.append(finding("\(s.label) of \(scp.resource.address) denies \(action), which creating \(raw.address) for \(cluster) needs; \(a.why). The apply fails and the manually managed agent is left without it; \(GuardDutyEndpoints.likelySymptom)",
                                            at: s.location, resource: scp.resource, attribute: scp.attribute, clusterIndex: a.cluster, in: context,
                                            effect: .unhealthy(issue)))
                     } else if decision.outcome == .unknown {

@@ -50,6 +50,36 @@ enum AccountResolution {
         return nil
     }
 
+    /// The IAM roles of the cluster's nodes (its node groups' `node_role_arn` / `NodeRole`), when written: the agent
+    /// calls GuardDuty with these credentials.
+    static func nodeRoleARNs(_ index: Int, _ context: CheckContext) -> [String] {
+        let infra = context.infrastructure
+        var out: [String] = []
+        for g in infra.clusters[index].nodeGroups {
+            let raw = infra.nodeGroups[g].resource
+            if let arn = AttributeReader(raw).string(raw.format.isTerraform ? ["node_role_arn"] : ["NodeRole"]).value,
+               arn.hasPrefix("arn:"), !out.contains(arn) { out.append(arn) }
+        }
+        return out
+    }
+
+    /// The requests the agent of cluster `index` makes for `action`: one per node role (aws:PrincipalArn), with the
+    /// account, organization and region when known.
+    static func agentRequests(action: String, cluster index: Int, region: String?, context: CheckContext) -> [PolicyRequest] {
+        let account = clusterAccount(index, context)
+        var known: [String: [String]] = [:]
+        if let account { known["aws:PrincipalAccount"] = [account.id] }
+        if let org = organization(of: account?.id, context.accounts) { known["aws:PrincipalOrgID"] = [org] }
+        if let region { known["aws:RequestedRegion"] = [region] }
+        let roles = nodeRoleARNs(index, context)
+        if roles.isEmpty { return [PolicyRequest(action: action, known: known, absent: ["aws:PrincipalServiceName"], principalAccount: account?.id)] }
+        return roles.map { role in
+            var k = known
+            k["aws:PrincipalArn"] = [role]
+            return PolicyRequest(action: action, known: k, absent: ["aws:PrincipalServiceName"], principalAccount: account?.id ?? AccountResolution.account(inARN: role))
+        }
+    }
+
     /// The organization id declared for an account in `.guardpost.yml`.
     static func organization(of account: String?, _ accounts: AccountContext) -> String? {
         guard let account else { return accounts.accounts.count == 1 ? accounts.accounts[0].organization : nil }

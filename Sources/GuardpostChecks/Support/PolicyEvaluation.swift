@@ -220,4 +220,19 @@ enum PolicyEvaluation {
         }
         return Decision(outcome: .implicitDeny)
     }
+
+    /// The most restrictive decision over several requests (one per node role, say): explicit deny, then implicit
+    /// deny, then unknown, then allowed; with the request it concerns.
+    static func decideWorst(_ document: Node, _ requests: [PolicyRequest], implicitDenyWithoutAllow: Bool,
+                            checkPrincipal: Bool) -> (decision: Decision, request: PolicyRequest)? {
+        func rank(_ o: Decision.Outcome) -> Int {
+            switch o { case .explicitDeny: return 3; case .implicitDeny: return 2; case .unknown: return 1; case .allowed: return 0 }
+        }
+        var worst: (Decision, PolicyRequest)?
+        for r in requests {
+            let d = decide(document, r, implicitDenyWithoutAllow: implicitDenyWithoutAllow, checkPrincipal: checkPrincipal)
+            if worst == nil || rank(d.outcome) > rank(worst!.0.outcome) { worst = (d, r) }
+        }
+        return worst.map { (decision: $0.0, request: $0.1) }
+    }
 }
