@@ -31,13 +31,14 @@ public struct AgentPreemptionNeverFullNodesRule: Rule {
             guard preemption(priority.name, context) == "Never" else { continue }
             let req = AgentAddon.requests(addon, k)
             let nodes = NodeCapacity.nodeCount(cc.cluster, infra)
+            let daemonSets = NodeCapacity.otherDaemonSets(cc.cluster, context)
             for gi in infra.clusters[cc.cluster].nodeGroups {
                 let g = infra.nodeGroups[gi]
                 guard NodeCapacity.canHaveNodes(g), let names = g.instanceTypes.effective, !names.isEmpty else { continue }
                 var full: [String] = []
                 for name in names {
                     guard let t = k.instanceType(name) else { continue }
-                    let cap = NodeCapacity.estimate(t, cluster: cc.cluster, nodes: nodes, context: context)
+                    let cap = NodeCapacity.estimate(t, nodes: nodes, daemonSets: daemonSets, context: context)
                     let fits = cap.agentFits(cpu: req.cpu, memory: req.memory)
                     guard fits.cpu && fits.memory else { continue } // the agent alone does not fit: GP132
                     let lacks = cap.shortfalls(cpu: req.cpu, memory: req.memory)

@@ -24,6 +24,7 @@ public struct SCPBlocksAgentAutomationRule: Rule {
         let infra = context.infrastructure
         let calls = context.knowledge.automationCalls
         var out: [Finding] = []
+        let manual = GuardDutyEndpoints.manualClusters(context)
         for scp in ServiceControlPolicy.all(context) {
             for a in scp.affected(context) {
                 let cc = context.clusterContexts[a.cluster]
@@ -51,7 +52,7 @@ public struct SCPBlocksAgentAutomationRule: Rule {
                     continue
                 }
                 // Manual management: the scan's own guardduty-data endpoint and agent add-on, created by the pipeline.
-                for (raw, action, tags, issue) in pipelineCalls(cluster: a.cluster, context) {
+                for (raw, action, tags, issue) in pipelineCalls(cluster: a.cluster, manual: manual, context) {
                     var known: [String: [String]] = ["aws:TagKeys": tags.keys.sorted()]
                     for (k, v) in tags { known["aws:RequestTag/\(k)"] = [v] }
                     if action.hasPrefix("ec2:"), let name = raw.attributes["service_name"]?.string ?? raw.attributes["ServiceName"]?.string { known["ec2:VpceServiceName"] = [name] }
@@ -75,11 +76,11 @@ public struct SCPBlocksAgentAutomationRule: Rule {
 
     /// The calls a pipeline makes for a manually managed cluster: its guardduty-data endpoints and agent add-on that
     /// the scan creates, with their tags.
-    func pipelineCalls(cluster: Int, _ context: CheckContext) -> [(RawResource, String, [String: String], GuardDutyIssue)] {
+    func pipelineCalls(cluster: Int, manual: [ClusterEndpoints], _ context: CheckContext) -> [(RawResource, String, [String: String], GuardDutyIssue)] {
         let infra = context.infrastructure
         var out: [(RawResource, String, [String: String], GuardDutyIssue)] = []
         let creates = { (raw: RawResource) in raw.action == nil || raw.action == .create || raw.action == .replace }
-        if let ce = GuardDutyEndpoints.manualClusters(context).first(where: { $0.cluster == cluster }) {
+        if let ce = manual.first(where: { $0.cluster == cluster }) {
             for e in ce.matching where creates(infra.endpoints[e].resource) {
                 let raw = infra.endpoints[e].resource
                 out.append((raw, "ec2:CreateVpcEndpoint", tags(raw), GuardDutyIssues.insufficientReplicas))

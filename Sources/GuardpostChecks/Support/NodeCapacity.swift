@@ -34,8 +34,15 @@ struct NodeCapacity {
         return out
     }
 
-    /// The estimate for a node of `type` in cluster `cluster` with `nodes` nodes in all.
-    static func estimate(_ type: InstanceType, cluster: Int, nodes: Int, context: CheckContext) -> NodeCapacity {
+    /// The DaemonSets other than the agent's in the manifests that apply to cluster `index`.
+    static func otherDaemonSets(_ index: Int, _ context: CheckContext) -> [KubernetesObject] {
+        let c = context.infrastructure.clusters[index]
+        return AdmissionSimulation.objects(for: c.name.value ?? c.resource.address, context: context)
+            .filter { $0.kind == "DaemonSet" && !AgentAddon.isAgentDaemonSet($0.node) }
+    }
+
+    /// The estimate for a node of `type` in a cluster with `nodes` nodes in all, running `daemonSets` besides the agent.
+    static func estimate(_ type: InstanceType, nodes: Int, daemonSets: [KubernetesObject], context: CheckContext) -> NodeCapacity {
         let k = context.knowledge
         var pods = 0, cpu = 0.0, memory = 0.0
         var counted: [String] = []
@@ -49,9 +56,7 @@ struct NodeCapacity {
                 if share > 0 { counted.append("\(share) \(p.name)") }
             }
         }
-        let c = context.infrastructure.clusters[cluster]
-        for ds in AdmissionSimulation.objects(for: c.name.value ?? c.resource.address, context: context)
-        where ds.kind == "DaemonSet" && !AgentAddon.isAgentDaemonSet(ds.node) {
+        for ds in daemonSets {
             let r = requests(ds.node)
             pods += 1; cpu += r.cpu; memory += r.memory
             counted.append("DaemonSet \(ds.namespace.map { "\($0)/" } ?? "")\(ds.name)")
