@@ -22,6 +22,7 @@ public struct EndpointSecurityGroupRule: Rule {
         let infra = context.infrastructure
         let port = context.knowledge.endpointRequirements.port
         var out: [Finding] = []
+        let strayRules = unlinkedIngressRules(infra)
         for ce in GuardDutyEndpoints.manualClusters(context) {
             let vpc = infra.vpcs[ce.vpc]
             let cluster = GuardDutyEndpoints.clusterLabel(ce.cluster, infra)
@@ -49,6 +50,12 @@ public struct EndpointSecurityGroupRule: Rule {
                         verdict = max(verdict, admits(rule, port: port, sources: sources, vpcKey: vpc.resource.linkKey))
                     }
                 }
+                if verdict == .no, let stray = strayRules.first {
+                    out.append(finding("cannot verify that the security groups of \(endpoint.resource.address) accept TCP \(port) from the VPC CIDR of \(cluster): their own rules do not, but \(stray.address) adds rules to a group the scan cannot identify",
+                                       at: endpoint.resource.location, resource: endpoint.resource, attribute: sgName,
+                                       clusterIndex: ce.cluster, in: context, severity: .info))
+                    continue
+                }
                 switch verdict {
                 case .yes: continue
                 case .unknown:
@@ -66,6 +73,22 @@ public struct EndpointSecurityGroupRule: Rule {
             }
         }
         return out
+    }
+
+    /// Separate ingress-rule resources whose group is not a security group of the scan (a literal id, a data source):
+    /// they may add the missing rule to the endpoint's group.
+    func unlinkedIngressRules(_ infra: Infrastructure) -> [RawResource] {
+        let groups = Set(infra.securityGroups.map { "\($0.resource.scope)|\($0.resource.linkKey)" })
+        return infra.resources.filter { raw in
+            let path: PathComponent
+            switch raw.type {
+            case "aws_security_group_rule": guard raw.attributes["type"]?.string != "egress" else { return false }; path = "security_group_id"
+            case "aws_vpc_security_group_ingress_rule": path = "security_group_id"
+            case "AWS::EC2::SecurityGroupIngress": path = "GroupId"
+            default: return false
+            }
+            return !raw.references(at: [path]).contains { groups.contains("\(raw.scope)|\($0.target)") }
+        }
     }
 
     /// Whether an ingress rule lets `sources` reach `port` over TCP.
@@ -109,6 +132,10 @@ enum EndpointSecurityGroupExamples {
                     expect: [.init("EndpointSecurityGroup", attribute: "SecurityGroupIngress")]),
         RuleExample("cfn: 443 from !GetAtt Vpc.CidrBlock", format: .cloudFormation,
                     files: [F.regionConfig, ("eks.yaml", F.cloudFormation(F.options { $0.ingressCIDR = nil }))], expect: []),
+        RuleExample("plan: 80 only, but an aws_security_group_rule for a group named by id (info)", format: .terraformPlan, file: "plan.json",
+                    content: F.plan(F.options { $0.ingressPort = 80 }, extra: [.init("aws_security_group_rule.https", "aws_security_group_rule",
+                        values: #"{"type":"ingress","security_group_id":"sg-0123456789abcdef0","from_port":443,"to_port":443,"protocol":"tcp","cidr_blocks":["10.0.0.0/16"]}"#)]),
+                    expect: [.init("aws_vpc_endpoint.guardduty_data", attribute: "security_group_ids")]),
         RuleExample("cfn: 443 from 0.0.0.0/0", format: .cloudFormation,
                     files: [F.regionConfig, ("eks.yaml", F.cloudFormation(F.options { $0.ingressCIDR = "0.0.0.0/0" }))], expect: []),
     ]
