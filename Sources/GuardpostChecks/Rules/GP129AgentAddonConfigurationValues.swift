@@ -179,10 +179,10 @@ enum AgentAddonConfigurationValuesExamples {
                     expect: [.init("GuardDutyAgent", attribute: "ConfigurationValues")]),
         RuleExample("cfn: documented example values", format: .cloudFormation, file: "eks.yaml",
                     content: F.cloudFormation(F.options { $0.configurationValues = valid }), expect: []),
-        RuleExample("k8s: priorityClassName of a PriorityClass that is not defined", format: .terraformPlan, file: "plan.json",
+        RuleExample("plan: priorityClassName of a PriorityClass that is not defined", format: .terraformPlan, file: "plan.json",
                     content: F.plan(F.options { $0.configurationValues = #"{"priorityClassName":"security-agents"}"# }),
                     expect: [.init("aws_eks_addon.guardduty", attribute: "configuration_values")]),
-        RuleExample("k8s: priorityClassName of a PriorityClass in the manifests", format: .terraformPlan, files: [
+        RuleExample("plan + manifest: priorityClassName of a PriorityClass in the manifests", format: .terraformPlan, files: [
             ("plan.json", F.plan(F.options { $0.configurationValues = #"{"priorityClassName":"security-agents"}"# })), priorityClass,
         ], expect: []),
     ]
