@@ -614,7 +614,7 @@ enum EmbeddedPolicies {
     {
       "id": "addon-configuration-schema",
       "path": "$.addonConfiguration",
-      "text": "The add-on's configuration schema is not published in the docs: keys other than resources, priorityClassName and dnsPolicy, dnsPolicy values other than ClusterFirst, ClusterFirstWithHostNet and Default, and requests above limits are assumed to be rejected (by CreateAddon/UpdateAddon validation or when Kubernetes creates the pods).",
+      "text": "The add-on's configuration schema is not published in the docs: keys other than resources, priorityClassName and dnsPolicy, dnsPolicy values other than ClusterFirst, ClusterFirstWithHostNet and Default, and requests above limits are assumed to be rejected (by CreateAddon/UpdateAddon validation or when Kubernetes creates the pods). How GuardDuty words the coverage issue of an add-on whose creation or update the API rejected is not documented: it is predicted as Addon Creation Failed / Addon Update Failed.",
       "source": "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-configure-security-agent-eks-addon.html",
       "checked": "2026-11-28"
     }

@@ -50,8 +50,8 @@ public struct AgentAddonConfigurationValuesRule: Rule {
             for p in problems {
                 let message = "\(addon.resource.address)\(clusterText): \(p.message)"
                 var f = finding(message, at: values.location ?? addon.resource.location, resource: addon.resource, attribute: values.name,
-                                effect: p.rejected ? .unhealthy(GuardDutyIssues.addonChangeFailed(addon)) : .none,
-                                severity: p.severity, assumptions: p.assumptions)
+                                effect: p.rejected ? .unhealthy(GuardDutyIssues.addonChangeFailed(addon)) : .none, severity: p.severity,
+                                assumptions: p.rejected && !p.assumptions.contains(Self.schemaAssumption) ? p.assumptions + [Self.schemaAssumption] : p.assumptions)
                 if let c = addon.cluster {
                     f.cluster = infra.clusters[c].resource.address
                     f.clusterIndex = c
