@@ -74,6 +74,8 @@ public struct RawResource: Sendable {
     public var region: String?
     /// Whether this is a data source (Terraform `data` blocks): read, not created.
     public var isDataSource: Bool
+    /// The values before the planned change (`resource_changes[].change.before`), for rules about what a change turns off.
+    public var before: Node? = nil
 
     public init(format: InputFormat, type: String, address: String, linkKey: String, scope: String,
                 location: Location, attributes: Node, configuredPaths: Set<String> = [], unknownPaths: Set<String> = [],

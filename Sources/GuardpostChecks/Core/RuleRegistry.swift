@@ -26,6 +26,22 @@ public enum RuleRegistry {
         FargatePodsNotMonitoredRule(),
         HybridNodesNotMonitoredRule(),
         NoSupportedComputeRule(),
+        ManualEndpointMissingRule(),
+        EndpointServiceRegionRule(),
+        EndpointTypeGatewayRule(),
+        EndpointPrivateDNSRule(),
+        EndpointSecurityGroupRule(),
+        EndpointPolicyDeniesAgentRule(),
+        SharedVPCOwnerAutomationRule(),
+        SharedVPCEndpointDeletionRule(),
+        AgentAddonConfigurationConflictRule(),
+        AgentAddonConfigurationValuesRule(),
+        AgentAddonWithAutomationRule(),
+        NodeGroupZeroCapacityRule(),
+        NodeGroupInstanceTooSmallRule(),
+        AgentPreemptionNeverFullNodesRule(),
+        SCPDeniesTelemetryRule(),
+        SCPBlocksAgentAutomationRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? {

@@ -74,11 +74,13 @@ public enum TerraformPlanLoader {
             // (or AWS's) default applies at creation, even when the plan lists it in after_unknown.
             unknown = unknown.filter { path in configured.contains { path == $0 || path.hasPrefix($0 + ".") || $0.hasPrefix(path + ".") } }
         }
-        return RawResource(format: .terraformPlan, type: type, address: address, linkKey: linkKey, scope: scope,
-                           location: location, attributes: values, configuredPaths: configured,
-                           unknownPaths: unknown, references: references,
-                           action: change?.action, region: region,
-                           isDataSource: mode == "data")
+        var raw = RawResource(format: .terraformPlan, type: type, address: address, linkKey: linkKey, scope: scope,
+                              location: location, attributes: values, configuredPaths: configured,
+                              unknownPaths: unknown, references: references,
+                              action: change?.action, region: region,
+                              isDataSource: mode == "data")
+        if let before = change?.before, !before.isNull { raw.before = before }
+        return raw
     }
 }
 
