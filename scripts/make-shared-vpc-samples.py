@@ -91,7 +91,7 @@ def workload_plan(runtime_status, cluster_action, feature_action):
     subnet_ids = [sid for _, sid, _, _ in SUBNETS]
     feat = resource("aws_guardduty_detector_feature.runtime_monitoring", "aws_guardduty_detector_feature", feature("ENABLED", runtime_status))
     cluster = resource("aws_eks_cluster.orders", "aws_eks_cluster", {
-        "name": "orders", "version": "1.31", "role_arn": "arn:aws:iam::444455556666:role/orders-eks",
+        "name": "orders", "version": "1.33", "role_arn": "arn:aws:iam::444455556666:role/orders-eks",
         "vpc_config": [{"subnet_ids": subnet_ids, "endpoint_private_access": True, "endpoint_public_access": False}],
         "tags": {"team": "orders"}})
     nodes = resource("aws_eks_node_group.default", "aws_eks_node_group", {
@@ -105,7 +105,7 @@ def workload_plan(runtime_status, cluster_action, feature_action):
                               unknown={} if cluster_action == "no-op" else {"id": True, "arn": True}))
     configuration = [feature_config(),
                      config("aws_eks_cluster.orders", "aws_eks_cluster", {
-                         "name": {"constant_value": "orders"}, "version": {"constant_value": "1.31"},
+                         "name": {"constant_value": "orders"}, "version": {"constant_value": "1.33"},
                          "role_arn": {"constant_value": "arn:aws:iam::444455556666:role/orders-eks"},
                          "vpc_config": [{"subnet_ids": {"references": ["var.shared_subnet_ids"]},
                                          "endpoint_private_access": {"constant_value": True}, "endpoint_public_access": {"constant_value": False}}],
