@@ -4,14 +4,15 @@ import Glibc
 import Darwin
 #endif
 
-/// Runs the HCL parser on a thread of its own with a stack sized for `maxDepth`.
+/// Runs the HCL parser (and the Terraform loader's evaluation) on a thread of its own with a stack
+/// sized for `maxDepth`.
 ///
 /// The parser recurses once per level of nesting and stops at `maxDepth`; in a debug build one level
 /// can take ~20 KB of stack, more than a worker thread's stack allows at the default limit of 512.
 /// A dedicated thread with 32 KB per level (at least 16 MB, at most 1 GB of address space, touched
 /// only as far as the input nests) keeps deep-but-legal input from overflowing whatever thread the
 /// caller runs on. If the thread cannot be created, the parse runs on the calling thread.
-enum HCLLargeStack {
+public enum HCLLargeStack {
     final class Job: @unchecked Sendable {
         let work: () -> Void
         init(_ work: @escaping () -> Void) { self.work = work }
@@ -23,7 +24,7 @@ enum HCLLargeStack {
         return min(max(bytes, 16 << 20), 1 << 30)
     }
 
-    static func run<T>(maxDepth: Int, _ body: () throws -> T) throws -> T {
+    public static func run<T>(maxDepth: Int, _ body: () throws -> T) throws -> T {
         var result: Result<T, Error>?
         withoutActuallyEscaping(body) { body in
             let job = Job { result = Result { try body() } }
