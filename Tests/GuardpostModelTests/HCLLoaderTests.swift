@@ -366,3 +366,31 @@ final class HCLLoaderTests: XCTestCase {
         XCTAssertFalse(infra.vpcs.contains { $0.resource.scope == "tf:\(vpcRepo.path)" }, "the module folder itself is not a root")
     }
 }
+
+extension HCLLoaderTests {
+    /// Mutated configurations that still parse load without crashing (the evaluator meets odd shapes).
+    func testMutatedConfigurationsLoad() {
+        var state: UInt64 = 11
+        func next() -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % 1_000_000)
+        }
+        let seed = Array((Self.network + "\nmodule \"m\" {\n  source = \"./m\"\n  x = local.name\n}\n").utf8)
+        let tokens = Array("\"{}[]()$~<-*.:,=?!#\n 0".utf8)
+        var loaded = 0
+        for _ in 0..<600 {
+            var b = seed
+            for _ in 0..<(1 + next() % 3) {
+                if next() % 2 == 0 { b.insert(tokens[next() % tokens.count], at: next() % (b.count + 1)) }
+                else if !b.isEmpty { b.remove(at: next() % b.count) }
+            }
+            let result = InputLoader.load(bytes: b, path: "mut/main.tf")
+            if !result.resources.isEmpty { loaded += 1 }
+            _ = InfrastructureBuilder.build(result)
+        }
+        XCTAssertGreaterThan(loaded, 50)
+    }
+}
