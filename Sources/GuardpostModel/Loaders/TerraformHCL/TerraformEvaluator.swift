@@ -68,6 +68,7 @@ struct TerraformEvaluator {
     var depth = 0
     var diagnostics: [Diagnostic] = []
     var reported: Set<String> = []
+    var moduleInstances = 0
     let limits: ParseLimits
 
     init(limits: ParseLimits) { self.limits = limits }

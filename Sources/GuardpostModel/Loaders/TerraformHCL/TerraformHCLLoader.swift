@@ -33,6 +33,8 @@ public enum TerraformHCLLoader {
 
     /// Local module calls nest at most this deep (a module calling itself ends here, with a diagnostic).
     static let maxModuleDepth = 16
+    /// Module instances read per root at most (calls that fan out at every level grow exponentially).
+    static let maxModuleInstances = 2_000
 
     public static func load(directories: [Directory], limits: ParseLimits = .default) -> LoadResult {
         var result = LoadResult()
@@ -86,6 +88,7 @@ public enum TerraformHCLLoader {
                 continue
             }
             let root = TerraformModuleInstance(declarations: decl, prefix: "", parent: nil, call: nil)
+            evaluator.moduleInstances = 0
             build(root, key: key, ancestors: [key], declarations: declarations, evaluator: &evaluator, depth: 0)
             emit(root, scope: "tf:\(decl.directory)", evaluator: &evaluator, into: &result)
         }
@@ -148,6 +151,11 @@ public enum TerraformHCLLoader {
                 continue
             }
             if isNotCreated(call.body, scope: scope, evaluator: &evaluator) { continue }
+            guard evaluator.moduleInstances < maxModuleInstances else {
+                report(&evaluator, call, "module \"\(call.name)\": more than \(maxModuleInstances) module instances under one root; not followed")
+                continue
+            }
+            evaluator.moduleInstances += 1
             let child = TerraformModuleInstance(declarations: childDecl, prefix: "\(instance.prefix)module.\(call.name).", parent: instance, call: call)
             instance.children[call.name] = child
             build(child, key: target, ancestors: ancestors + [target], declarations: declarations, evaluator: &evaluator, depth: depth + 1)
