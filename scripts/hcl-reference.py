@@ -69,7 +69,17 @@ def walk_body(body, prefix, items):
             items.append(f"{prefix}:{key}")
 
 
+def supports_block_markers():
+    """python-hcl2 8.x marks blocks with __is_block__; older versions cannot tell blocks from objects."""
+    import io
+    data = hcl2.load(io.StringIO("a {\n  b = 1\n}\n"))
+    return isinstance(data.get("a"), list) and data["a"] and data["a"][0].get("__is_block__") is True
+
+
 def main(paths):
+    if not supports_block_markers():
+        sys.stderr.write("python-hcl2 does not mark blocks (__is_block__); install python-hcl2==8.1.4\n")
+        sys.exit(3)
     out = {}
     for path in paths:
         try:

@@ -120,6 +120,9 @@ final class HCLDifferentialTests: XCTestCase {
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        if process.terminationStatus == 3 {
+            throw XCTSkip("this python-hcl2 does not mark blocks; install python-hcl2==8.1.4 (scripts/install-test-tools.sh)")
+        }
         XCTAssertEqual(process.terminationStatus, 0)
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
