@@ -11,7 +11,8 @@ public struct GuardpostCommand: ParsableCommand {
         configuration or policy-data errors.
         """,
         version: "0.1.0",
-        subcommands: [ScanCommand.self, InventoryCommand.self, RulesCommand.self, KnowledgeCommand.self, AdmissionCommand.self],
+        subcommands: [ScanCommand.self, InventoryCommand.self, RulesCommand.self, KnowledgeCommand.self, AdmissionCommand.self,
+                      CoverageCommand.self, DiffCommand.self, ExplainCommand.self],
         defaultSubcommand: ScanCommand.self)
     public init() {}
 }

@@ -97,7 +97,7 @@ public struct RawResource: Sendable {
 
     /// References made at `path` or below it.
     public func references(at path: [PathComponent]) -> [Reference] {
-        references.filter { $0.path.starts(with: path) || path.starts(with: $0.path) && $0.path.count == path.count }
+        references.filter { $0.path.starts(with: path) }
     }
 }
 

@@ -1,6 +1,7 @@
 import XCTest
 import GuardpostReports
 @testable import GuardpostCLI
+import GuardpostChecks
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -48,5 +49,14 @@ final class SamplesGoldenTests: XCTestCase {
                 XCTAssertEqual(result.predictions.first?.status, .healthy, folder)
             }
         }
+    }
+}
+
+final class RulesDocumentationTests: XCTestCase {
+    /// docs/rules.md is generated from the registry; it must be current.
+    func testRulesMarkdownIsCurrent() throws {
+        let committed = try String(contentsOf: packageRoot.appendingPathComponent("docs/rules.md"), encoding: .utf8)
+        let generated = RuleDocumentation.markdown(RuleRegistry.all.map(\.metadata))
+        XCTAssertEqual(committed, generated, "docs/rules.md is stale: run `guardpost rules list --markdown > docs/rules.md`")
     }
 }

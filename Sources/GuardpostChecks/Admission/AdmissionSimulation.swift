@@ -54,12 +54,25 @@ public struct AdmissionSimulation: Sendable {
             guard !infra.kubernetesObjects.isEmpty else { return [] }
             return [target(nil, name: "(cluster of the scanned manifests)", region: nil, version: context.knowledge.newestAgent.description)]
         }
-        return infra.clusters.indices.map { i in
+        var out = infra.clusters.indices.map { i -> Target in
             let c = infra.clusters[i]
             let pinned = c.addons.map { infra.addons[$0] }.first { $0.addonName.value == "aws-guardduty-agent" }?.addonVersion.value
             return target(i, name: c.name.value ?? c.resource.address, region: context.clusterContexts[i].region,
                           version: pinned ?? context.knowledge.newestAgent.description)
         }
+        // Manifests mapped (in .guardpost.yml) to a cluster that is not in the scan are checked against
+        // that cluster as an implicit one, so they are never silently ignored.
+        let scanned = Set(out.map(\.clusterName))
+        var implicit: [String] = []
+        for m in context.accounts.manifests where !scanned.contains(m.cluster) && !implicit.contains(m.cluster) { implicit.append(m.cluster) }
+        for name in implicit {
+            var t = target(nil, name: name, region: nil, version: context.knowledge.newestAgent.description)
+            t.objects = infra.kubernetesObjects.filter { obj in
+                context.accounts.manifests.contains { $0.cluster == name && $0.paths.contains { AccountContext.pathMatches(obj.location.file.path, prefix: $0) } }
+            }
+            if !t.objects.isEmpty { out.append(t) }
+        }
+        return out
     }
 
     /// The add-on's requests for one target: Namespace (unless the manifests create it first),
@@ -139,7 +152,7 @@ enum AdmissionFindings {
             let objectName = "\(e.request.kind)/\(e.request.namespace.map { $0 + "/" } ?? "")\(e.request.name)"
             let key = "\(e.target.clusterIndex ?? -1)|\(d.policy)|\(d.rule ?? "")|\(objectName)|\(outcomeKey(d.outcome))"
             guard seen.insert(key).inserted else { continue }
-            let clusterText = e.target.clusterIndex == nil ? "" : " in cluster '\(e.target.clusterName)'"
+            let clusterText = e.target.clusterIndex == nil && e.target.clusterName.hasPrefix("(") ? "" : " in cluster '\(e.target.clusterName)'"
             let regionNote = e.target.regionAssumed ? " (region unknown: registry of \(e.target.region) assumed; set `region` in .guardpost.yml)" : ""
             var severity = Severity.error
             var effect = CoverageEffect.none

@@ -54,15 +54,27 @@ public struct ClusterContext: Sendable {
         let region = cluster.region ?? accounts.defaultRegion
         // Features in the scan that govern this cluster: same account (by path mapping, or both unmapped)
         // and same region when both are known.
-        var applicable: [EntityIndex] = []
-        for (i, f) in infra.features.enumerated() {
-            guard let name = f.name.value, runtimeFeatureNames.contains(name) else { continue }
-            let fAccount = accounts.account(forPath: f.resource.location.file.path)?.id
-            if let fAccount, let account, fAccount != account { continue }
-            if fAccount != nil && account == nil && !accounts.accounts.isEmpty { continue }
+        // 1. features declared with the cluster (same plan, template or Terraform folder);
+        // 2. else features of the same declared account (.guardpost.yml paths);
+        // 3. else, when nobody says which account is which, the scan's GuardDuty configuration if it
+        //    is unambiguous (all of it in one place).
+        let runtime = infra.features.indices.filter { infra.features[$0].name.value.map(runtimeFeatureNames.contains) == true }
+        func regionMatches(_ f: GuardDutyFeature) -> Bool {
             let fRegion = f.region ?? accounts.defaultRegion
-            if let fRegion, let region, fRegion != region { continue }
-            applicable.append(i)
+            if let fRegion, let region, fRegion != region { return false }
+            return true
+        }
+        var applicable = runtime.filter { infra.features[$0].resource.scope == cluster.resource.scope && regionMatches(infra.features[$0]) }
+        if applicable.isEmpty, let account {
+            applicable = runtime.filter {
+                accounts.account(forPath: infra.features[$0].resource.location.file.path)?.id == account && regionMatches(infra.features[$0])
+            }
+        }
+        if applicable.isEmpty, account == nil {
+            let unmapped = runtime.filter { accounts.account(forPath: infra.features[$0].resource.location.file.path) == nil }
+            if Set(unmapped.map { infra.features[$0].resource.scope }).count == 1 {
+                applicable = unmapped.filter { regionMatches(infra.features[$0]) }
+            }
         }
         var rm = SettingSource(toggle: .unknown, origin: "unknown")
         var aac = SettingSource(toggle: .unknown, origin: "unknown")

@@ -9,6 +9,23 @@ public enum RuleRegistry {
         KyvernoDeniesAgentRule(),
         GatekeeperDeniesAgentRule(),
         AddonClusterAdminBindingRule(),
+        RuntimeMonitoringNotEnabledRule(),
+        RuntimeMonitoringFeatureConflictRule(),
+        GuardDutyFeatureInvalidValueRule(),
+        OutpostsLocalClusterRule(),
+        GuardDutyManagedTagInvalidRule(),
+        ClusterExcludedByTagRule(),
+        InclusionTagWithoutEffectRule(),
+        AgentKubernetesVersionIncompatibleRule(),
+        ClusterVersionNotKnownRule(),
+        AddonVersionMalformedRule(),
+        KubernetesVersionOutOfSupportRule(),
+        NodePlatformVersionUnsupportedRule(),
+        NodeOSNotVerifiedRule(),
+        UnsupportedInstanceFamilyRule(),
+        FargatePodsNotMonitoredRule(),
+        HybridNodesNotMonitoredRule(),
+        NoSupportedComputeRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? {

@@ -57,7 +57,7 @@ enum VPCDNSAttributesExamples {
             automated,
             .init("aws_vpc.main", "aws_vpc", values: vpcValues),
             .init("aws_subnet.a", "aws_subnet", values: #"{"cidr_block":"10.0.1.0/24"}"#, references: ["vpc_id": ["aws_vpc.main.id", "aws_vpc.main"]]),
-            .init("aws_eks_cluster.main", "aws_eks_cluster", values: #"{"name":"prod","version":"1.31","vpc_config":[{}]}"#,
+            .init("aws_eks_cluster.main", "aws_eks_cluster", values: #"{"name":"prod","version":"1.33","vpc_config":[{}]}"#,
                   references: ["vpc_config.0.subnet_ids": ["aws_subnet.a.id", "aws_subnet.a"]]),
         ])
     }
@@ -89,7 +89,7 @@ enum VPCDNSAttributesExamples {
             Type: AWS::EKS::Cluster
             Properties:
               Name: prod
-              Version: "1.31"
+              Version: "1.33"
               RoleArn: arn:aws:iam::111122223333:role/eks
               ResourcesVpcConfig:
                 SubnetIds:
@@ -175,7 +175,7 @@ enum VPCDNSAttributesExamples {
               "additional_configuration": {"name": "EKS_ADDON_MANAGEMENT", "status": "ENABLED"}}},
             "aws_vpc": {"main": {"cidr_block": "10.0.0.0/16", "enable_dns_hostnames": false}},
             "aws_subnet": {"a": {"vpc_id": "${aws_vpc.main.id}", "cidr_block": "10.0.1.0/24"}},
-            "aws_eks_cluster": {"main": {"name": "prod", "version": "1.31", "role_arn": "r",
+            "aws_eks_cluster": {"main": {"name": "prod", "version": "1.33", "role_arn": "r",
               "vpc_config": {"subnet_ids": ["${aws_subnet.a.id}"]}}}
           }
         }
@@ -187,7 +187,7 @@ enum VPCDNSAttributesExamples {
               "additional_configuration": {"name": "EKS_ADDON_MANAGEMENT", "status": "ENABLED"}}},
             "aws_vpc": {"main": {"cidr_block": "10.0.0.0/16", "enable_dns_hostnames": true, "enable_dns_support": true}},
             "aws_subnet": {"a": {"vpc_id": "${aws_vpc.main.id}", "cidr_block": "10.0.1.0/24"}},
-            "aws_eks_cluster": {"main": {"name": "prod", "version": "1.31", "role_arn": "r",
+            "aws_eks_cluster": {"main": {"name": "prod", "version": "1.33", "role_arn": "r",
               "vpc_config": {"subnet_ids": ["${aws_subnet.a.id}"]}}}
           }
         }

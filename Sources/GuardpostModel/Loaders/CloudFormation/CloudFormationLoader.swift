@@ -42,7 +42,6 @@ public enum CloudFormationLoader {
             if let props = body["Properties"] {
                 attributes = evaluator.evaluate(props, path: [], references: &references, unknown: &unknown) ?? attributes
             }
-            for dep in body["DependsOn"]?.items ?? [] { _ = dep }
             result.resources.append(RawResource(
                 format: .cloudFormation, type: type, address: entry.key, linkKey: entry.key, scope: scope,
                 location: entry.keyLocation, attributes: attributes, configuredPaths: [], unknownPaths: unknown,
