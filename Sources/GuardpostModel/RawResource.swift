@@ -4,6 +4,7 @@ import GuardpostDocuments
 public enum InputFormat: String, Sendable, Codable, CaseIterable {
     case terraformPlan = "terraform-plan"
     case terraformJSON = "terraform-json"
+    case terraformHCL = "terraform-hcl"
     case cloudFormation = "cloudformation"
     case kubernetes = "kubernetes"
 
@@ -11,13 +12,14 @@ public enum InputFormat: String, Sendable, Codable, CaseIterable {
         switch self {
         case .terraformPlan: return "Terraform plan JSON"
         case .terraformJSON: return "Terraform .tf.json"
+        case .terraformHCL: return "Terraform .tf"
         case .cloudFormation: return "CloudFormation"
         case .kubernetes: return "Kubernetes YAML"
         }
     }
 
-    /// Whether attribute names are Terraform's snake_case (plan and .tf.json) or CloudFormation's PascalCase.
-    public var isTerraform: Bool { self == .terraformPlan || self == .terraformJSON }
+    /// Whether attribute names are Terraform's snake_case (plan, .tf.json and .tf) or CloudFormation's PascalCase.
+    public var isTerraform: Bool { self == .terraformPlan || self == .terraformJSON || self == .terraformHCL }
 }
 
 /// What a plan does to a resource (`resource_changes[].change.actions`).
