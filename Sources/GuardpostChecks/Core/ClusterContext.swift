@@ -76,20 +76,32 @@ public struct ClusterContext: Sendable {
                 applicable = unmapped.filter { regionMatches(infra.features[$0]) }
             }
         }
+        var (rm, aac) = decide(applicable, infrastructure: infra)
+        let declared = accounts.settings(account: account, region: region)
+        if rm.toggle == .unknown, declared.runtimeMonitoring != .unknown {
+            rm = SettingSource(toggle: declared.runtimeMonitoring, origin: accounts.source ?? AccountContextLoader.fileName)
+        }
+        if aac.toggle == .unknown, declared.automatedAgentConfiguration != .unknown {
+            aac = SettingSource(toggle: declared.automatedAgentConfiguration, origin: accounts.source ?? AccountContextLoader.fileName)
+        }
+        return ClusterContext(cluster: index, account: account, region: region, runtimeMonitoring: rm, automatedAgent: aac, features: applicable)
+    }
+
+    /// Runtime Monitoring and automated agent configuration as the given features decide them: account
+    /// features over organization auto-enable, RUNTIME_MONITORING over the legacy EKS_RUNTIME_MONITORING;
+    /// an enabled feature without EKS_ADDON_MANAGEMENT means automated configuration is off.
+    static func decide(_ applicable: [EntityIndex], infrastructure infra: Infrastructure) -> (SettingSource, SettingSource) {
         var rm = SettingSource(toggle: .unknown, origin: "unknown")
         var aac = SettingSource(toggle: .unknown, origin: "unknown")
-        // Account-level features decide over organization auto-enable; RUNTIME_MONITORING over EKS_RUNTIME_MONITORING.
         let ordered = applicable.sorted { a, b in
             let fa = infra.features[a], fb = infra.features[b]
             if fa.scope != fb.scope { return fa.scope == .account }
-            return (fa.name.value == "RUNTIME_MONITORING" ? 0 : 1) < (fb.name.value == "RUNTIME_MONITORING" ? 0 : 1)
+            return (fa.name.value == "RUNTIME_MONITORING" ? 0 : 1, a) < (fb.name.value == "RUNTIME_MONITORING" ? 0 : 1, b)
         }
-        for i in ordered {
+        for i in ordered where rm.toggle == .unknown {
             let f = infra.features[i]
-            guard rm.toggle == .unknown else { break }
-            let status = f.status.value?.uppercased()
             let on: Toggle
-            switch (f.scope, status) {
+            switch (f.scope, f.status.value?.uppercased()) {
             case (.account, "ENABLED"), (.organization, "ALL"), (.organization, "NEW"): on = .enabled
             case (.account, "DISABLED"), (.organization, "NONE"): on = .disabled
             default: on = .unknown
@@ -104,13 +116,6 @@ public struct ClusterContext: Sendable {
                 aac = SettingSource(toggle: .disabled, location: f.location, resource: f.resource.address, origin: "scan (EKS_ADDON_MANAGEMENT not set: off)")
             }
         }
-        let declared = accounts.settings(account: account, region: region)
-        if rm.toggle == .unknown, declared.runtimeMonitoring != .unknown {
-            rm = SettingSource(toggle: declared.runtimeMonitoring, origin: accounts.source ?? AccountContextLoader.fileName)
-        }
-        if aac.toggle == .unknown, declared.automatedAgentConfiguration != .unknown {
-            aac = SettingSource(toggle: declared.automatedAgentConfiguration, origin: accounts.source ?? AccountContextLoader.fileName)
-        }
-        return ClusterContext(cluster: index, account: account, region: region, runtimeMonitoring: rm, automatedAgent: aac, features: applicable)
+        return (rm, aac)
     }
 }

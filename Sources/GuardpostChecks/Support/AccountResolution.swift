@@ -108,32 +108,7 @@ enum AccountResolution {
             if let fRegion, let region, fRegion != region { continue }
             applicable.append(i)
         }
-        var rm = SettingSource(toggle: .unknown, origin: "unknown")
-        var aac = SettingSource(toggle: .unknown, origin: "unknown")
-        let ordered = applicable.sorted { a, b in
-            let fa = infra.features[a], fb = infra.features[b]
-            if fa.scope != fb.scope { return fa.scope == .account }
-            return (fa.name.value == "RUNTIME_MONITORING" ? 0 : 1, a) < (fb.name.value == "RUNTIME_MONITORING" ? 0 : 1, b)
-        }
-        for i in ordered where rm.toggle == .unknown {
-            let f = infra.features[i]
-            let status = f.status.value?.uppercased()
-            let on: Toggle
-            switch (f.scope, status) {
-            case (.account, "ENABLED"), (.organization, "ALL"), (.organization, "NEW"): on = .enabled
-            case (.account, "DISABLED"), (.organization, "NONE"): on = .disabled
-            default: on = .unknown
-            }
-            guard on != .unknown else { continue }
-            rm = SettingSource(toggle: on, location: f.status.location ?? f.location, resource: f.resource.address, origin: "scan")
-            if let add = f.additional.first(where: { $0.name.value == "EKS_ADDON_MANAGEMENT" }) {
-                let s = add.status.value?.uppercased()
-                let t: Toggle = (s == "ENABLED" || s == "ALL" || s == "NEW") ? .enabled : (s == "DISABLED" || s == "NONE") ? .disabled : .unknown
-                aac = SettingSource(toggle: t, location: add.status.location ?? f.location, resource: f.resource.address, origin: "scan")
-            } else if on == .enabled {
-                aac = SettingSource(toggle: .disabled, location: f.location, resource: f.resource.address, origin: "scan (EKS_ADDON_MANAGEMENT not set: off)")
-            }
-        }
+        var (rm, aac) = ClusterContext.decide(applicable, infrastructure: infra)
         if let account, rm.toggle == .unknown || aac.toggle == .unknown,
            let declared = context.accounts.accounts.first(where: { $0.id == account }) {
             let s = context.accounts.settings(account: declared.id, region: region)
