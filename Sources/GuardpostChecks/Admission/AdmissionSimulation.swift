@@ -150,7 +150,9 @@ enum AdmissionFindings {
             let d = e.decision
             if e.request.kind == "Pod", d.outcome == .deny, deniedDaemonSets.contains("\(e.target.clusterIndex ?? -1)|\(d.policy)") { continue }
             let objectName = "\(e.request.kind)/\(e.request.namespace.map { $0 + "/" } ?? "")\(e.request.name)"
-            let key = "\(e.target.clusterIndex ?? -1)|\(d.policy)|\(d.rule ?? "")|\(objectName)|\(outcomeKey(d.outcome))"
+            // "Cannot evaluate" is said once per policy rule and cluster, not once per object it would see.
+            let objectKey = { if case .cannotEvaluate = d.outcome { return "*" } else { return objectName } }()
+            let key = "\(e.target.clusterIndex ?? -1)|\(e.target.clusterName)|\(d.policy)|\(d.rule ?? "")|\(objectKey)|\(outcomeKey(d.outcome))"
             guard seen.insert(key).inserted else { continue }
             let clusterText = e.target.clusterIndex == nil && e.target.clusterName.hasPrefix("(") ? "" : " in cluster '\(e.target.clusterName)'"
             let regionNote = e.target.regionAssumed ? " (region unknown: registry of \(e.target.region) assumed; set `region` in .guardpost.yml)" : ""
@@ -179,7 +181,7 @@ enum AdmissionFindings {
                 message = "\(d.policy)\(d.rule.map { " rule \($0)" } ?? "") would flag \(objectName)\(clusterText) but only audits/warns: it does not block the add-on. \(d.message)"
             case .cannotEvaluate(let reason):
                 severity = .info
-                message = "\(d.policy)\(d.rule.map { " rule \($0)" } ?? ""): cannot evaluate against \(objectName), check by hand: \(reason)"
+                message = "\(d.policy)\(d.rule.map { " rule \($0)" } ?? ""): cannot evaluate against the GuardDuty agent's objects\(clusterText), check by hand: \(reason)"
             case .pass, .notApplicable:
                 continue
             }
