@@ -30,7 +30,7 @@ let package = Package(
         .testTarget(name: "GuardpostAdmissionTests", dependencies: ["GuardpostDocuments", "GuardpostModel", "GuardpostKnowledge", "GuardpostAdmission"]),
         .testTarget(name: "GuardpostReportsTests", dependencies: ["GuardpostReports", "GuardpostChecks", "GuardpostModel", "GuardpostDocuments"]),
         .testTarget(name: "GuardpostKnowledgeTests", dependencies: ["GuardpostKnowledge", "GuardpostDocuments"]),
-        .testTarget(name: "GuardpostCLITests", dependencies: ["GuardpostCLI", "GuardpostChecks", "GuardpostDocuments"]),
+        .testTarget(name: "GuardpostCLITests", dependencies: ["GuardpostCLI", "GuardpostChecks", "GuardpostDocuments", "GuardpostModel", "GuardpostAdmission"]),
     ],
     swiftLanguageModes: [.v5]
 )
