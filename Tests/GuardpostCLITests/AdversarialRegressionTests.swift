@@ -79,4 +79,24 @@ final class AdversarialRegressionTests: XCTestCase {
         let b = try XCTUnwrap(result.resources.first { $0.address == "B" })
         XCTAssertEqual(Set(b.references.map(\.target)), ["A", "B"])
     }
+
+    // MARK: Terraform
+
+    /// Found by the adversarial suite: a module whose output names its own inputs, and whose call passes
+    /// that output back in, was followed 3^32 times (a hang).
+    func testPlanModuleThatCallsItselfResolvesQuickly() throws {
+        let plan = """
+        {"format_version": "1.2",
+         "planned_values": {"root_module": {"resources": [{"address": "aws_vpc.v", "type": "aws_vpc", "mode": "managed", "values": {}}]}},
+         "configuration": {"root_module": {
+           "resources": [{"address": "aws_vpc.v", "type": "aws_vpc", "expressions": {"cidr_block": {"references": ["module.m.o", "module.m"]}}}],
+           "module_calls": {"m": {"source": "./", "expressions": {
+               "a": {"references": ["module.m.o", "aws_subnet.s.id"]}, "b": {"references": ["module.m.o"]}, "c": {"references": ["module.m.o"]}},
+             "module": {"outputs": {"o": {"expression": {"references": ["var.a", "var.b", "var.c"]}}}}}}}}}
+        """
+        let result = try XCTUnwrap(load(plan, path: "plan.json"))
+        let vpc = try XCTUnwrap(result.resources.first { $0.address == "aws_vpc.v" })
+        // The one resource the cycle reaches is still linked.
+        XCTAssertEqual(vpc.references.map(\.target), ["aws_subnet.s"])
+    }
 }
