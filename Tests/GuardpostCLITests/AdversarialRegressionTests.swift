@@ -99,4 +99,24 @@ final class AdversarialRegressionTests: XCTestCase {
         // The one resource the cycle reaches is still linked.
         XCTAssertEqual(vpc.references.map(\.target), ["aws_subnet.s"])
     }
+
+    /// Found by the adversarial suite: `.tf.json` locals that each name the next one twice expanded 2^60
+    /// times (a hang). Now a budget per resource, reported.
+    func testTerraformJSONLocalsThatDoubleEndAtTheBudget() throws {
+        var locals: [String] = []
+        for i in 0..<60 { locals.append("\"l\(i)\": \"${local.l\(i + 1)}${local.l\(i + 1)}\"") }
+        locals.append("\"l60\": \"x\"")
+        locals.append("\"small\": \"${local.l58}\"")
+        let config = """
+        {"locals": {\(locals.joined(separator: ","))},
+         "resource": {"aws_vpc": {"big": {"cidr_block": "${local.l0}"}, "ok": {"cidr_block": "${local.small}"}}}}
+        """
+        let result = try XCTUnwrap(load(config, path: "main.tf.json"))
+        let big = try XCTUnwrap(result.resources.first { $0.address == "aws_vpc.big" })
+        XCTAssertTrue(big.unknownPaths.contains("cidr_block"))
+        XCTAssertTrue(result.diagnostics.contains { $0.message.contains("locals expand more than") && $0.message.contains("aws_vpc.big") })
+        // Small expansions are unaffected: l58 = 4 copies of "x".
+        let ok = try XCTUnwrap(result.resources.first { $0.address == "aws_vpc.ok" })
+        XCTAssertEqual(ok.attributes["cidr_block"]?.string, "xxxx")
+    }
 }
