@@ -36,9 +36,10 @@ public enum FileWalker {
             if path == "-" { entries.append(Entry(path: "-", kind: .standardInput)); continue }
             var st = stat()
             guard stat(path, &st) == 0 else {
+                let e = errno
                 var lst = stat()
                 if lstat(path, &lst) == 0 && (lst.st_mode & S_IFMT) == S_IFLNK {
-                    problems.append(Problem(path: path, message: "dangling symbolic link"))
+                    problems.append(Problem(path: path, message: e == ELOOP ? "symbolic link loop" : "dangling symbolic link"))
                 } else {
                     problems.append(Problem(path: path, message: "no such file or folder"))
                 }
@@ -90,7 +91,8 @@ public enum FileWalker {
             var target = lst
             if mode == S_IFLNK {
                 guard stat(path, &target) == 0 else {
-                    if isScanned(name) || isHCL(name) { problems.append(Problem(path: path, message: "dangling symbolic link")) }
+                    let message = errno == ELOOP ? "symbolic link loop" : "dangling symbolic link"
+                    if isScanned(name) || isHCL(name) { problems.append(Problem(path: path, message: message)) }
                     continue
                 }
                 mode = target.st_mode & S_IFMT
