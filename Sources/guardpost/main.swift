@@ -1,3 +1,3 @@
 import GuardpostCLI
 
-GuardpostCommand.main()
+GuardpostCommand.mainWithDocumentedExitCodes()
