@@ -356,12 +356,23 @@ struct JMESInterpreter {
             return x
         }
         var out: [KValue] = []
+        // `i + step` may overflow for steps near Int.max/Int.min (`[1::9223372036854775807]`): stop there.
         if step > 0 {
             var i = adj(start, 0); let e = adj(stop, n)
-            while i < e { out.append(a[i]); i += step }
+            while i < e {
+                out.append(a[i])
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
+            }
         } else {
             var i = adj(start, n - 1); let e = adj(stop, -1)
-            while i > e { out.append(a[i]); i += step }
+            while i > e {
+                out.append(a[i])
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
+            }
         }
         return out
     }
