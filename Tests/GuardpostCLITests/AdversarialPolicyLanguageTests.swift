@@ -59,3 +59,29 @@ final class AdversarialPolicyLanguageTests: XCTestCase {
         XCTAssertEqual(value("truncate(s, `2`)"), .string("aa"))
     }
 }
+
+extension AdversarialPolicyLanguageTests {
+    /// Deeply nested expressions (from a policy file there is no length limit) recursed once per level
+    /// in the parser, the literal reader and the interpreter: a stack overflow.
+    func testDeepExpressionsAreErrorsNotStackOverflows() {
+        let n = 100_000
+        for expression in [
+            String(repeating: "(", count: n) + "s" + String(repeating: ")", count: n),
+            String(repeating: "!", count: n) + "s",
+            String(repeating: "[", count: n) + "s" + String(repeating: "]", count: n),
+            String(repeating: "{a: ", count: n) + "s" + String(repeating: "}", count: n),
+            String(repeating: "length(", count: n) + "s" + String(repeating: ")", count: n),
+            Array(repeating: "s", count: n).joined(separator: "."),
+            Array(repeating: "s", count: n).joined(separator: " | "),
+            Array(repeating: "s", count: n).joined(separator: " || "),
+        ] {
+            XCTAssertTrue(isError(expression), "`\(expression.prefix(40))...` should be refused")
+        }
+        // A literal too deep for JSON is kept as a string, as Kyverno does with literals that are not JSON.
+        let deepLiteral = String(repeating: "[", count: n) + String(repeating: "]", count: n)
+        XCTAssertEqual(value("`" + deepLiteral + "`"), .string(deepLiteral))
+        // Ordinary nesting still works.
+        XCTAssertEqual(value("((((length(s))))) == `4`"), .bool(true))
+        XCTAssertEqual(value("`[[[[1]]]]`"), .array([.array([.array([.array([.number(1)])])])]))
+    }
+}
