@@ -224,10 +224,23 @@ final class AdversarialInputTests: XCTestCase {
         XCTAssertEqual(symlink("missing.yaml", s.path("dir/dangling.yaml")), 0)
         XCTAssertEqual(symlink(".", s.path("dir/self")), 0)
         XCTAssertEqual(symlink("..", s.path("dir/parent")), 0)
+        // Links that leave the scanned folder are not followed: `ln -s / root` walked the whole machine.
+        XCTAssertEqual(symlink("/", s.path("dir/root")), 0)
+        try s.write("outside.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: host-secret\n")
+        XCTAssertEqual(symlink("../outside.yaml", s.path("dir/outside-link.yaml")), 0)
+        var expected = [("dir/fifo.yaml", "not a regular file"), ("dir/zero.json", "symbolic link leads outside the scanned folder"),
+                        ("dir/loop.yaml", "symbolic link loop"), ("dir/dangling.yaml", "dangling symbolic link"),
+                        ("dir/root", "symbolic link leads outside the scanned folder"),
+                        ("dir/outside-link.yaml", "symbolic link leads outside the scanned folder")]
+        if geteuid() == 0 {
+            // A character device (the same as /dev/zero) inside the folder.
+            XCTAssertEqual(mknod(s.path("dir/device.json"), S_IFCHR | 0o666, dev_t((1 << 8) | 5)), 0, "mknod c 1 5 (what /dev/zero is)")
+            expected.append(("dir/device.json", "not a regular file"))
+        }
         let r = try scan(s, ["dir"])
         assertEnded(r, exit: [1], within: 10, "special files")
-        for (file, message) in [("dir/fifo.yaml", "not a regular file"), ("dir/zero.json", "not a regular file"),
-                                ("dir/loop.yaml", "symbolic link loop"), ("dir/dangling.yaml", "dangling symbolic link")] {
+        XCTAssertFalse(r.stdout.contains("host-secret"), "nothing outside the scanned folder is read")
+        for (file, message) in expected {
             assertLocated(r, "\(file):1:1", file)
             XCTAssertTrue(r.stdout.contains("\(file): \(message)") || r.stdout.contains("\(file):1:1: error: [GP001 input-unreadable] cannot read \(file): \(message)"),
                           "\(file): expected '\(message)'\n\(r.stdout)")
