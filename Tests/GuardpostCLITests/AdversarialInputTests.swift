@@ -300,6 +300,47 @@ final class AdversarialInputTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("100001 files scanned"), String(r.stdout.suffix(500)))
     }
 
+    // MARK: Extreme values
+
+    /// Every number of the samples replaced by extreme values (Int.max, Int.min, 1e400, -0, 0.5), and two
+    /// node groups of 2^63-1 nodes each (their sum overflowed in the coverage prediction: a trap).
+    func testExtremeNumbersEverywhere() throws {
+        let s = try Scratch()
+        let root = Guardpost.packageRoot.appendingPathComponent("samples")
+        let jsonNumber = try NSRegularExpression(pattern: #"(?<=[:\[,]\s{0,8})-?\d+(\.\d+)?([eE][-+]?\d+)?(?=\s*[,\]}])"#)
+        let yamlNumber = try NSRegularExpression(pattern: #"(?<=: |- )-?\d+(\.\d+)?$"#, options: [.anchorsMatchLines])
+        var written = 0
+        for value in ["9223372036854775807", "-9223372036854775808", "1e400", "-0", "0.5", "99999999999999999999999"] {
+            for sample in ["terraform-broken/plan.json", "terraform-healthy/plan.json", "cloudformation-broken/eks.yaml", "cloudformation-healthy/eks.yaml"] {
+                guard let text = try? String(contentsOf: root.appendingPathComponent(sample), encoding: .utf8) else { continue }
+                let re = sample.hasSuffix(".json") ? jsonNumber : yamlNumber
+                let changed = re.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: value)
+                XCTAssertNotEqual(changed, text, "\(sample): numbers replaced")
+                try s.write("v\(written)/\(sample)", changed)
+                written += 1
+            }
+        }
+        if let cfn = try? String(contentsOf: root.appendingPathComponent("cloudformation-broken/eks.yaml"), encoding: .utf8) {
+            try s.write("twice/eks.yaml", cfn.replacingOccurrences(of: "DesiredSize: 2", with: "DesiredSize: 9223372036854775807") + """
+              NodeGroup2:
+                Type: AWS::EKS::Nodegroup
+                Properties:
+                  ClusterName: !Ref Cluster
+                  NodeRole: arn:aws:iam::111122223333:role/eks-node
+                  ScalingConfig: {DesiredSize: 9223372036854775807, MinSize: -9223372036854775808, MaxSize: 1e400}
+                  Subnets: [!Ref PrivateSubnetA]
+
+            """)
+        }
+        XCTAssertGreaterThan(written, 0, "samples found")
+        for f in ["text", "json"] {
+            let r = try scan(s, ["."], ["--format", f], timeout: 30)
+            assertEnded(r, exit: [0, 1], within: 30, "extreme numbers (\(f))")
+        }
+        let inventory = try Guardpost.run(["inventory", "--no-config", "."], in: s.url)
+        assertEnded(inventory, exit: [0], "extreme numbers (inventory)")
+    }
+
     // MARK: Evaluation: CloudFormation and Terraform
 
     func testCloudFormationCircularRefsAndConditionExplosions() throws {
