@@ -23,21 +23,27 @@ public struct InputUnreadableRule: Rule {
                         content: "apiVersion: v1\nkind: Namespace\nmetadata:\n\tname: x\n", expect: [.init("bad.yaml")]),
             RuleExample("Terraform state instead of a plan", format: .terraformPlan, file: "state.json",
                         content: "{\"format_version\":\"1.0\",\"terraform_version\":\"1.9.0\",\"values\":{\"root_module\":{}}}", expect: [.init("state.json")]),
+            RuleExample("duplicate key (the first value is kept; reported as a warning)", format: .kubernetes, file: "dup.yaml",
+                        content: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  name: b\n", expect: [.init("dup.yaml")]),
             RuleExample("valid manifest", format: .kubernetes, file: "ok.yaml",
                         content: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n", expect: []),
         ])
 
     public func check(_ context: CheckContext) -> [Finding] {
         context.infrastructure.diagnostics.compactMap { d in
-            guard d.severity == .error else { return nil }
+            // Errors fail the run; parse and evaluation warnings (a duplicate key whose first value was kept,
+            // JSON read as YAML, a limit that left values unknown) are shown too, as warnings, never dropped.
+            guard d.severity == .error || (d.severity == .warning && (d.kind == .parseError || d.kind == .evaluation)) else { return nil }
             let what: String
             switch d.kind {
+            case .parseError where d.severity != .error: what = "while parsing"
+            case .evaluation where d.severity != .error: what = "while evaluating"
             case .parseError: what = "cannot parse"
             case .unreadable: what = "cannot read"
             case .unsupported: what = "cannot use"
             case .evaluation: what = "cannot evaluate"
             }
-            return Finding(ruleId: metadata.id, severity: .error, message: "\(what) \(d.location.file.path): \(d.message)",
+            return Finding(ruleId: metadata.id, severity: d.severity == .error ? .error : .warning, message: "\(what) \(d.location.file.path): \(d.message)",
                            location: d.location, resource: d.location.file.path, attribute: nil, cluster: nil, effect: .none,
                            remediation: metadata.remediation(for: .terraformPlan))
         }
