@@ -16,6 +16,8 @@ public struct AdmissionSimulation: Sendable {
         public var agentVersion: String
         public var image: String?
         public var objects: [KubernetesObject]
+        /// Targets with the same id have the same `objects` (the same manifests apply to them).
+        var selectionID: Int = 0
     }
 
     public struct Evaluated: Sendable {
@@ -30,25 +32,79 @@ public struct AdmissionSimulation: Sendable {
 
     /// Manifests that apply to cluster `name` (by `.guardpost.yml` mapping; unmapped manifests apply everywhere).
     static func objects(for clusterName: String?, context: CheckContext) -> [KubernetesObject] {
-        let all = context.infrastructure.kubernetesObjects
-        guard !context.accounts.manifests.isEmpty else { return all }
-        return all.filter { obj in
-            let path = obj.location.file.path
-            let mappings = context.accounts.manifests.filter { m in m.paths.contains { AccountContext.pathMatches(path, prefix: $0) } }
-            if mappings.isEmpty { return true }
-            guard let clusterName else { return true }
-            return mappings.contains { $0.cluster == clusterName }
+        var selector = ManifestSelector(context)
+        return selector.objects(for: clusterName).objects
+    }
+
+    /// Decides once per object which clusters its manifest is mapped to, and once per distinct result
+    /// which objects a cluster gets; clusters that get the same objects share one array and one id.
+    struct ManifestSelector {
+        let all: [KubernetesObject]
+        /// Per object, the clusters its path is mapped to (empty: every cluster); nil when nothing is mapped.
+        let mappedTo: [Set<String>]?
+        let mappedNames: Set<String>
+        var byName: [String: (id: Int, objects: [KubernetesObject])] = [:]
+        var unmappedOnly: (id: Int, objects: [KubernetesObject])?
+        var nextID = 1
+
+        init(_ context: CheckContext) {
+            all = context.infrastructure.kubernetesObjects
+            let manifests = context.accounts.manifests
+            guard !manifests.isEmpty else {
+                mappedTo = nil
+                mappedNames = []
+                return
+            }
+            var perObject: [Set<String>] = []
+            perObject.reserveCapacity(all.count)
+            var names = Set<String>()
+            for obj in all {
+                let path = obj.location.file.path
+                var clusters = Set<String>()
+                for m in manifests where m.paths.contains(where: { AccountContext.pathMatches(path, prefix: $0) }) { clusters.insert(m.cluster) }
+                names.formUnion(clusters)
+                perObject.append(clusters)
+            }
+            mappedTo = perObject
+            mappedNames = names
+        }
+
+        /// Id 0 is "every object".
+        mutating func objects(for clusterName: String?) -> (id: Int, objects: [KubernetesObject]) {
+            guard let mappedTo, let clusterName else { return (0, all) }
+            if !mappedNames.contains(clusterName) {
+                if let u = unmappedOnly { return u }
+                let u = (id: nextID, objects: all.indices.filter { mappedTo[$0].isEmpty }.map { all[$0] })
+                nextID += 1
+                unmappedOnly = u
+                return u
+            }
+            if let s = byName[clusterName] { return s }
+            let s = (id: nextID, objects: all.indices.filter { mappedTo[$0].isEmpty || mappedTo[$0].contains(clusterName) }.map { all[$0] })
+            nextID += 1
+            byName[clusterName] = s
+            return s
         }
     }
 
     public static func targets(_ context: CheckContext) -> [Target] {
         let infra = context.infrastructure
+        var selector = ManifestSelector(context)
+        var images: [String: String?] = [:]
         func target(_ index: Int?, name: String, region: String?, version: String) -> Target {
             let r = region ?? context.accounts.defaultRegion
             let regionValue = r ?? assumedRegion
-            let image = AgentVersion(version).flatMap { context.knowledge.agentImage(region: regionValue, version: $0.description) }
-            return Target(clusterIndex: index, clusterName: name, region: regionValue, regionAssumed: r == nil,
-                          agentVersion: version, image: image, objects: objects(for: index == nil ? nil : name, context: context))
+            let imageKey = regionValue + "\u{0}" + version
+            let image: String?
+            if let cached = images[imageKey] { image = cached } else {
+                image = AgentVersion(version).flatMap { context.knowledge.agentImage(region: regionValue, version: $0.description) }
+                images[imageKey] = image
+            }
+            let selection = selector.objects(for: index == nil ? nil : name)
+            var t = Target(clusterIndex: index, clusterName: name, region: regionValue, regionAssumed: r == nil,
+                           agentVersion: version, image: image, objects: selection.objects)
+            t.selectionID = selection.id
+            return t
         }
         if infra.clusters.isEmpty {
             guard !infra.kubernetesObjects.isEmpty else { return [] }
@@ -102,19 +158,40 @@ public struct AdmissionSimulation: Sendable {
     }
 
     /// Every decision of every admission policy for every target.
+    /// Requests and decisions depend only on the target's manifests, region and agent version, so they
+    /// are computed once per distinct combination, not once per cluster.
+    struct EvaluationKey: Hashable {
+        var selectionID: Int
+        var region: String
+        var agentVersion: String
+    }
+
     public static func evaluate(_ context: CheckContext, engine: AdmissionEngineKind) -> [Evaluated] {
         var out: [Evaluated] = []
+        var memo: [EvaluationKey: [(request: AdmissionRequest, decisions: [AdmissionDecision])]] = [:]
         for target in targets(context) {
-            let policies: [KubernetesObject]
-            switch engine {
-            case .kyverno: policies = target.objects.filter(KyvernoEngine.isKyvernoPolicy)
-            case .gatekeeper: policies = target.objects.filter(GatekeeperEngine.isGatekeeperObject)
-            default: policies = []
+            let key = EvaluationKey(selectionID: target.selectionID, region: target.region, agentVersion: target.agentVersion)
+            let evaluated: [(request: AdmissionRequest, decisions: [AdmissionDecision])]
+            if let m = memo[key] {
+                evaluated = m
+            } else {
+                let policies: [KubernetesObject]
+                switch engine {
+                case .kyverno: policies = target.objects.filter(KyvernoEngine.isKyvernoPolicy)
+                case .gatekeeper: policies = target.objects.filter(GatekeeperEngine.isGatekeeperObject)
+                default: policies = []
+                }
+                if policies.isEmpty {
+                    evaluated = []
+                } else {
+                    evaluated = requests(for: target, knowledge: context.knowledge).map { request in
+                        (request, engine == .kyverno ? KyvernoEngine.evaluate(policies: policies, request: request)
+                                                     : GatekeeperEngine.evaluate(policies: policies, request: request))
+                    }
+                }
+                memo[key] = evaluated
             }
-            guard !policies.isEmpty else { continue }
-            for request in requests(for: target, knowledge: context.knowledge) {
-                let decisions = engine == .kyverno ? KyvernoEngine.evaluate(policies: policies, request: request)
-                                                   : GatekeeperEngine.evaluate(policies: policies, request: request)
+            for (request, decisions) in evaluated {
                 for d in decisions { out.append(Evaluated(target: target, request: request, decision: d)) }
             }
         }
@@ -133,8 +210,13 @@ enum AdmissionFindings {
         // A policy that denies the DaemonSet also stops its pods from ever being created: report the DaemonSet.
         let deniedDaemonSets = Set(evaluated.filter { $0.request.kind == "DaemonSet" && $0.decision.outcome == .deny }
             .map { "\($0.target.clusterIndex ?? -1)|\($0.decision.policy)" })
+        let assumptionIDs = Set(context.knowledge.assumptions.map(\.id))
         for e in evaluated {
             let d = e.decision
+            switch d.outcome {
+            case .pass, .notApplicable: continue // no finding (decided before building any text)
+            default: break
+            }
             if e.request.kind == "Pod", d.outcome == .deny, deniedDaemonSets.contains("\(e.target.clusterIndex ?? -1)|\(d.policy)") { continue }
             let objectName = "\(e.request.kind)/\(e.request.namespace.map { $0 + "/" } ?? "")\(e.request.name)"
             let key = "\(e.target.clusterIndex ?? -1)|\(d.policy)|\(d.rule ?? "")|\(objectName)|\(outcomeKey(d.outcome))"
@@ -172,7 +254,7 @@ enum AdmissionFindings {
             }
             var f = Finding(ruleId: rule.id, severity: severity, message: message, location: d.location, resource: d.policy,
                             attribute: d.rule, cluster: e.target.clusterIndex.map { context.infrastructure.clusters[$0].resource.address },
-                            effect: effect, remediation: d.outcome == .deny ? fix(e) : "", assumptions: assumptions(for: e, context: context))
+                            effect: effect, remediation: d.outcome == .deny ? fix(e) : "", assumptions: assumptions(for: e, known: assumptionIDs))
             f.clusterIndex = e.target.clusterIndex
             out.append(f)
         }
@@ -191,7 +273,10 @@ enum AdmissionFindings {
 
     /// The agent objects rest on several UNCONFIRMED facts; name the ones that matter to the decision.
     static func assumptions(for e: AdmissionSimulation.Evaluated, context: CheckContext) -> [String] {
-        let ids = Set(context.knowledge.assumptions.map(\.id))
+        assumptions(for: e, known: Set(context.knowledge.assumptions.map(\.id)))
+    }
+
+    static func assumptions(for e: AdmissionSimulation.Evaluated, known ids: Set<String>) -> [String] {
         var out: [String] = []
         let text = e.decision.message.lowercased()
         if text.contains("image") || text.contains("registr") || text.contains("repo") {
