@@ -48,57 +48,97 @@ public struct ClusterContext: Sendable {
     static let runtimeFeatureNames: Set<String> = ["RUNTIME_MONITORING", "EKS_RUNTIME_MONITORING"]
 
     public static func resolve(cluster index: EntityIndex, infrastructure infra: Infrastructure, accounts: AccountContext) -> ClusterContext {
-        let cluster = infra.clusters[index]
-        let path = cluster.resource.location.file.path
-        let account = accounts.account(forPath: path)?.id
-        let region = cluster.region ?? accounts.defaultRegion
-        // Features in the scan that govern this cluster: same account (by path mapping, or both unmapped)
-        // and same region when both are known.
-        var applicable: [EntityIndex] = []
-        for (i, f) in infra.features.enumerated() {
-            guard let name = f.name.value, runtimeFeatureNames.contains(name) else { continue }
-            let fAccount = accounts.account(forPath: f.resource.location.file.path)?.id
-            if let fAccount, let account, fAccount != account { continue }
-            if fAccount != nil && account == nil && !accounts.accounts.isEmpty { continue }
-            let fRegion = f.region ?? accounts.defaultRegion
-            if let fRegion, let region, fRegion != region { continue }
-            applicable.append(i)
+        var resolver = Resolver(infrastructure: infra, accounts: accounts)
+        return resolver.resolve(cluster: index)
+    }
+
+    /// Resolves every cluster of a scan. What governs a cluster depends only on its account and region,
+    /// so the features are filtered and ordered once per (account, region), not once per cluster, and
+    /// each feature's account is looked up once.
+    struct Resolver {
+        let infra: Infrastructure
+        let accounts: AccountContext
+        private var runtimeFeatures: [(index: EntityIndex, account: String?, region: String?)]?
+        private var memo: [Key: (features: [EntityIndex], rm: SettingSource, aac: SettingSource)] = [:]
+
+        struct Key: Hashable {
+            var account: String?
+            var region: String?
         }
-        var rm = SettingSource(toggle: .unknown, origin: "unknown")
-        var aac = SettingSource(toggle: .unknown, origin: "unknown")
-        // Account-level features decide over organization auto-enable; RUNTIME_MONITORING over EKS_RUNTIME_MONITORING.
-        let ordered = applicable.sorted { a, b in
-            let fa = infra.features[a], fb = infra.features[b]
-            if fa.scope != fb.scope { return fa.scope == .account }
-            return (fa.name.value == "RUNTIME_MONITORING" ? 0 : 1) < (fb.name.value == "RUNTIME_MONITORING" ? 0 : 1)
+
+        init(infrastructure: Infrastructure, accounts: AccountContext) {
+            self.infra = infrastructure
+            self.accounts = accounts
         }
-        for i in ordered {
-            let f = infra.features[i]
-            guard rm.toggle == .unknown else { break }
-            let status = f.status.value?.uppercased()
-            let on: Toggle
-            switch (f.scope, status) {
-            case (.account, "ENABLED"), (.organization, "ALL"), (.organization, "NEW"): on = .enabled
-            case (.account, "DISABLED"), (.organization, "NONE"): on = .disabled
-            default: on = .unknown
+
+        mutating func resolve(cluster index: EntityIndex) -> ClusterContext {
+            let cluster = infra.clusters[index]
+            let path = cluster.resource.location.file.path
+            let account = accounts.account(forPath: path)?.id
+            let region = cluster.region ?? accounts.defaultRegion
+            let key = Key(account: account, region: region)
+            let settings: (features: [EntityIndex], rm: SettingSource, aac: SettingSource)
+            if let m = memo[key] { settings = m } else {
+                settings = decide(account: account, region: region)
+                memo[key] = settings
             }
-            guard on != .unknown else { continue }
-            rm = SettingSource(toggle: on, location: f.status.location ?? f.location, resource: f.resource.address, origin: "scan")
-            if let add = f.additional.first(where: { $0.name.value == "EKS_ADDON_MANAGEMENT" }) {
-                let s = add.status.value?.uppercased()
-                let t: Toggle = (s == "ENABLED" || s == "ALL" || s == "NEW") ? .enabled : (s == "DISABLED" || s == "NONE") ? .disabled : .unknown
-                aac = SettingSource(toggle: t, location: add.status.location ?? f.location, resource: f.resource.address, origin: "scan")
-            } else if on == .enabled {
-                aac = SettingSource(toggle: .disabled, location: f.location, resource: f.resource.address, origin: "scan (EKS_ADDON_MANAGEMENT not set: off)")
+            return ClusterContext(cluster: index, account: account, region: region, runtimeMonitoring: settings.rm,
+                                  automatedAgent: settings.aac, features: settings.features)
+        }
+
+        private mutating func decide(account: String?, region: String?) -> (features: [EntityIndex], rm: SettingSource, aac: SettingSource) {
+            if runtimeFeatures == nil {
+                runtimeFeatures = infra.features.indices.compactMap { i in
+                    let f = infra.features[i]
+                    guard let name = f.name.value, runtimeFeatureNames.contains(name) else { return nil }
+                    return (i, accounts.account(forPath: f.resource.location.file.path)?.id, f.region ?? accounts.defaultRegion)
+                }
             }
+            // Features in the scan that govern this cluster: same account (by path mapping, or both unmapped)
+            // and same region when both are known.
+            var applicable: [EntityIndex] = []
+            for (i, fAccount, fRegion) in runtimeFeatures! {
+                if let fAccount, let account, fAccount != account { continue }
+                if fAccount != nil && account == nil && !accounts.accounts.isEmpty { continue }
+                if let fRegion, let region, fRegion != region { continue }
+                applicable.append(i)
+            }
+            var rm = SettingSource(toggle: .unknown, origin: "unknown")
+            var aac = SettingSource(toggle: .unknown, origin: "unknown")
+            // Account-level features decide over organization auto-enable; RUNTIME_MONITORING over EKS_RUNTIME_MONITORING.
+            let ordered = applicable.sorted { a, b in
+                let fa = infra.features[a], fb = infra.features[b]
+                if fa.scope != fb.scope { return fa.scope == .account }
+                return (fa.name.value == "RUNTIME_MONITORING" ? 0 : 1) < (fb.name.value == "RUNTIME_MONITORING" ? 0 : 1)
+            }
+            for i in ordered {
+                let f = infra.features[i]
+                guard rm.toggle == .unknown else { break }
+                let status = f.status.value?.uppercased()
+                let on: Toggle
+                switch (f.scope, status) {
+                case (.account, "ENABLED"), (.organization, "ALL"), (.organization, "NEW"): on = .enabled
+                case (.account, "DISABLED"), (.organization, "NONE"): on = .disabled
+                default: on = .unknown
+                }
+                guard on != .unknown else { continue }
+                rm = SettingSource(toggle: on, location: f.status.location ?? f.location, resource: f.resource.address, origin: "scan")
+                if let add = f.additional.first(where: { $0.name.value == "EKS_ADDON_MANAGEMENT" }) {
+                    let s = add.status.value?.uppercased()
+                    let t: Toggle = (s == "ENABLED" || s == "ALL" || s == "NEW") ? .enabled : (s == "DISABLED" || s == "NONE") ? .disabled : .unknown
+                    aac = SettingSource(toggle: t, location: add.status.location ?? f.location, resource: f.resource.address, origin: "scan")
+                } else if on == .enabled {
+                    aac = SettingSource(toggle: .disabled, location: f.location, resource: f.resource.address, origin: "scan (EKS_ADDON_MANAGEMENT not set: off)")
+                }
+            }
+            let declared = accounts.settings(account: account, region: region)
+            if rm.toggle == .unknown, declared.runtimeMonitoring != .unknown {
+                rm = SettingSource(toggle: declared.runtimeMonitoring, origin: accounts.source ?? AccountContextLoader.fileName)
+            }
+            if aac.toggle == .unknown, declared.automatedAgentConfiguration != .unknown {
+                aac = SettingSource(toggle: declared.automatedAgentConfiguration, origin: accounts.source ?? AccountContextLoader.fileName)
+            }
+            return (applicable, rm, aac)
         }
-        let declared = accounts.settings(account: account, region: region)
-        if rm.toggle == .unknown, declared.runtimeMonitoring != .unknown {
-            rm = SettingSource(toggle: declared.runtimeMonitoring, origin: accounts.source ?? AccountContextLoader.fileName)
-        }
-        if aac.toggle == .unknown, declared.automatedAgentConfiguration != .unknown {
-            aac = SettingSource(toggle: declared.automatedAgentConfiguration, origin: accounts.source ?? AccountContextLoader.fileName)
-        }
-        return ClusterContext(cluster: index, account: account, region: region, runtimeMonitoring: rm, automatedAgent: aac, features: applicable)
     }
 }
