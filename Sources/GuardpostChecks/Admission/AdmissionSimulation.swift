@@ -211,6 +211,8 @@ enum AdmissionFindings {
         let deniedDaemonSets = Set(evaluated.filter { $0.request.kind == "DaemonSet" && $0.decision.outcome == .deny }
             .map { "\($0.target.clusterIndex ?? -1)|\($0.decision.policy)" })
         let assumptionIDs = Set(context.knowledge.assumptions.map(\.id))
+        // The same decision recurs for every cluster that gets the same manifests: decide its assumptions once.
+        var assumptionsByDecision: [String: [String]] = [:]
         for e in evaluated {
             let d = e.decision
             switch d.outcome {
@@ -252,9 +254,16 @@ enum AdmissionFindings {
             case .pass, .notApplicable:
                 continue
             }
+            func assumptionsOf(_ e: AdmissionSimulation.Evaluated) -> [String] {
+                let key = e.request.kind + "\u{0}" + e.decision.message
+                if let a = assumptionsByDecision[key] { return a }
+                let a = assumptions(for: e, known: assumptionIDs)
+                assumptionsByDecision[key] = a
+                return a
+            }
             var f = Finding(ruleId: rule.id, severity: severity, message: message, location: d.location, resource: d.policy,
                             attribute: d.rule, cluster: e.target.clusterIndex.map { context.infrastructure.clusters[$0].resource.address },
-                            effect: effect, remediation: d.outcome == .deny ? fix(e) : "", assumptions: assumptions(for: e, known: assumptionIDs))
+                            effect: effect, remediation: d.outcome == .deny ? fix(e) : "", assumptions: assumptionsOf(e))
             f.clusterIndex = e.target.clusterIndex
             out.append(f)
         }
