@@ -166,6 +166,15 @@ public struct AdmissionSimulation: Sendable {
         var agentVersion: String
     }
 
+    /// The objects `include` accepts, tested in place (`filter` copies every object to test it).
+    static func select(_ objects: [KubernetesObject], _ include: (KubernetesObject) -> Bool) -> [KubernetesObject] {
+        objects.withUnsafeBufferPointer { buffer in
+            var out: [KubernetesObject] = []
+            for i in buffer.indices where include(buffer[i]) { out.append(buffer[i]) }
+            return out
+        }
+    }
+
     public static func evaluate(_ context: CheckContext, engine: AdmissionEngineKind) -> [Evaluated] {
         var out: [Evaluated] = []
         var memo: [EvaluationKey: [(request: AdmissionRequest, decisions: [AdmissionDecision])]] = [:]
@@ -177,8 +186,8 @@ public struct AdmissionSimulation: Sendable {
             } else {
                 let policies: [KubernetesObject]
                 switch engine {
-                case .kyverno: policies = target.objects.filter(KyvernoEngine.isKyvernoPolicy)
-                case .gatekeeper: policies = target.objects.filter(GatekeeperEngine.isGatekeeperObject)
+                case .kyverno: policies = select(target.objects, KyvernoEngine.isKyvernoPolicy)
+                case .gatekeeper: policies = select(target.objects, GatekeeperEngine.isGatekeeperObject)
                 default: policies = []
                 }
                 if policies.isEmpty {

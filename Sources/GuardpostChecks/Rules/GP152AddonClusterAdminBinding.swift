@@ -50,7 +50,7 @@ public struct AddonClusterAdminBindingRule: Rule {
         for target in AdmissionSimulation.targets(context) {
             let rbacDecisions: [AdmissionDecision]
             if let m = memo[target.selectionID] { rbacDecisions = m } else {
-                let rbac = target.objects.filter { $0.group == "rbac.authorization.k8s.io" }
+                let rbac = AdmissionSimulation.select(target.objects) { $0.apiVersion.hasPrefix("rbac.authorization.k8s.io/") }
                 rbacDecisions = rbac.isEmpty ? [] : RBACCheck.evaluate(objects: rbac)
                 memo[target.selectionID] = rbacDecisions
             }
