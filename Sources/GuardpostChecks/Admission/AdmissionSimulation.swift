@@ -178,6 +178,9 @@ public struct AdmissionSimulation: Sendable {
     public static func evaluate(_ context: CheckContext, engine: AdmissionEngineKind) -> [Evaluated] {
         var out: [Evaluated] = []
         var memo: [EvaluationKey: [(request: AdmissionRequest, decisions: [AdmissionDecision])]] = [:]
+        // The policies of a manifest selection are read (parsed, autogen rules built, Rego recognised) once.
+        var kyverno: [Int: KyvernoEngine.PreparedPolicies] = [:]
+        var gatekeeper: [Int: GatekeeperEngine.PreparedPolicies] = [:]
         for target in targets(context) {
             let key = EvaluationKey(selectionID: target.selectionID, region: target.region, agentVersion: target.agentVersion)
             let evaluated: [(request: AdmissionRequest, decisions: [AdmissionDecision])]
@@ -192,10 +195,17 @@ public struct AdmissionSimulation: Sendable {
                 }
                 if policies.isEmpty {
                     evaluated = []
-                } else {
+                } else if engine == .kyverno {
+                    let prepared = kyverno[target.selectionID] ?? KyvernoEngine.prepare(policies)
+                    kyverno[target.selectionID] = prepared
                     evaluated = requests(for: target, knowledge: context.knowledge).map { request in
-                        (request, engine == .kyverno ? KyvernoEngine.evaluate(policies: policies, request: request)
-                                                     : GatekeeperEngine.evaluate(policies: policies, request: request))
+                        (request, KyvernoEngine.evaluate(prepared: prepared, request: request))
+                    }
+                } else {
+                    let prepared = gatekeeper[target.selectionID] ?? GatekeeperEngine.prepare(policies)
+                    gatekeeper[target.selectionID] = prepared
+                    evaluated = requests(for: target, knowledge: context.knowledge).map { request in
+                        (request, GatekeeperEngine.evaluate(prepared: prepared, request: request))
                     }
                 }
                 memo[key] = evaluated
