@@ -41,11 +41,32 @@ public struct Scanner: Sendable {
         var findings: [Finding] = []
         for rule in rules { findings += rule.check(context) }
         findings = applySuppressions(findings)
-        findings.sort(by: Finding.ordered)
+        findings = Self.sorted(findings)
         let predictions = CoveragePredictor.predict(context: context, findings: findings)
         return ScanResult(infrastructure: infrastructure, findings: findings, predictions: predictions,
                           statistics: CoverageStatistics(predictions), diagnostics: infrastructure.diagnostics,
                           knowledgeDate: knowledge.checkedDate, rules: rules.map(\.metadata))
+    }
+
+    /// `findings.sorted(by: Finding.ordered)`, without comparing path strings in the sort: each distinct
+    /// path is ranked once, then the sort compares (rank, line, column) and falls back to the rest of
+    /// `Finding.ordered` only on ties. The same order (the comparison is equivalent, the sort the same).
+    static func sorted(_ findings: [Finding]) -> [Finding] {
+        var rank: [String: Int] = [:]
+        for f in findings { rank[f.location.file.path] = 0 }
+        for (i, p) in rank.keys.sorted().enumerated() { rank[p] = i }
+        struct Key { var rank: Int; var start: Mark; var index: Int }
+        var keys = findings.indices.map { Key(rank: rank[findings[$0].location.file.path]!, start: findings[$0].location.start, index: $0) }
+        findings.withUnsafeBufferPointer { f in
+            keys.sort { a, b in
+                if a.rank != b.rank { return a.rank < b.rank }
+                if a.start != b.start { return a.start < b.start }
+                if f[a.index].ruleId != f[b.index].ruleId { return f[a.index].ruleId < f[b.index].ruleId }
+                if f[a.index].resource != f[b.index].resource { return f[a.index].resource < f[b.index].resource }
+                return f[a.index].message < f[b.index].message
+            }
+        }
+        return keys.map { findings[$0.index] }
     }
 
     func applySuppressions(_ findings: [Finding]) -> [Finding] {
