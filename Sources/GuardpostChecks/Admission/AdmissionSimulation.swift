@@ -225,10 +225,15 @@ enum AdmissionFindings {
     static func make(_ evaluated: [AdmissionSimulation.Evaluated], rule: RuleMetadata, context: CheckContext,
                      fix: (AdmissionSimulation.Evaluated) -> String) -> [Finding] {
         var out: [Finding] = []
-        var seen = Set<String>()
+        // Keys are structs, not formatted strings: this loop runs once per decision per cluster.
+        struct ClusterPolicy: Hashable { var cluster: Int; var policy: String }
+        struct Seen: Hashable { var cluster: Int; var policy: String; var rule: String; var object: String; var outcome: String }
+        var seen = Set<Seen>()
         // A policy that denies the DaemonSet also stops its pods from ever being created: report the DaemonSet.
-        let deniedDaemonSets = Set(evaluated.filter { $0.request.kind == "DaemonSet" && $0.decision.outcome == .deny }
-            .map { "\($0.target.clusterIndex ?? -1)|\($0.decision.policy)" })
+        var deniedDaemonSets = Set<ClusterPolicy>()
+        for e in evaluated where e.request.kind == "DaemonSet" && e.decision.outcome == .deny {
+            deniedDaemonSets.insert(ClusterPolicy(cluster: e.target.clusterIndex ?? -1, policy: e.decision.policy))
+        }
         let assumptionIDs = Set(context.knowledge.assumptions.map(\.id))
         // The same decision recurs for every cluster that gets the same manifests: decide its assumptions once.
         var assumptionsByDecision: [String: [String]] = [:]
@@ -238,9 +243,9 @@ enum AdmissionFindings {
             case .pass, .notApplicable: continue // no finding (decided before building any text)
             default: break
             }
-            if e.request.kind == "Pod", d.outcome == .deny, deniedDaemonSets.contains("\(e.target.clusterIndex ?? -1)|\(d.policy)") { continue }
+            if e.request.kind == "Pod", d.outcome == .deny, deniedDaemonSets.contains(ClusterPolicy(cluster: e.target.clusterIndex ?? -1, policy: d.policy)) { continue }
             let objectName = "\(e.request.kind)/\(e.request.namespace.map { $0 + "/" } ?? "")\(e.request.name)"
-            let key = "\(e.target.clusterIndex ?? -1)|\(d.policy)|\(d.rule ?? "")|\(objectName)|\(outcomeKey(d.outcome))"
+            let key = Seen(cluster: e.target.clusterIndex ?? -1, policy: d.policy, rule: d.rule ?? "", object: objectName, outcome: outcomeKey(d.outcome))
             guard seen.insert(key).inserted else { continue }
             let clusterText = e.target.clusterIndex == nil ? "" : " in cluster '\(e.target.clusterName)'"
             let regionNote = e.target.regionAssumed ? " (region unknown: registry of \(e.target.region) assumed; set `region` in .guardpost.yml)" : ""
