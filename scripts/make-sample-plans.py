@@ -101,7 +101,7 @@ def plan(dns_hostnames, version, ami="AL2023_x86_64_STANDARD"):
             "resource_changes": changes, "configuration": configuration, "timestamp": "2026-11-28T09:00:00Z", "applyable": True, "complete": True, "errored": False}
 
 root = os.path.join(os.path.dirname(__file__), "..", "samples")
-for name, p in [("terraform-healthy", plan(True, "1.31")), ("terraform-broken", plan(False, "1.31"))]:
+for name, p in [("terraform-healthy", plan(True, "1.33")), ("terraform-broken", plan(False, "1.33"))]:
     with open(os.path.join(root, name, "plan.json"), "w") as f:
         json.dump(p, f, indent=2)
         f.write("\n")

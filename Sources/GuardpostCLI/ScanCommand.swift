@@ -73,6 +73,8 @@ func emit(_ text: String, to path: String?) throws {
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
+    case sarif, junit, github, markdown
+    case html
 }
 
 struct ScanCommand: ParsableCommand {
@@ -110,6 +112,11 @@ struct ScanCommand: ParsableCommand {
             switch f {
             case .text: text = TextReport(color: color, showInfo: !quiet).render(result)
             case .json: text = JSONReport().render(result)
+            case .sarif: text = SARIFReport().render(result)
+            case .junit: text = JUnitReport().render(result)
+            case .github: text = GitHubReport().render(result)
+            case .markdown: text = MarkdownReport().render(result)
+            case .html: text = HTMLReport().render(result)
             }
             try emit(text, to: i < output.count ? output[i] : nil)
         }
@@ -135,7 +142,11 @@ struct RulesCommand: ParsableCommand {
                                                     subcommands: [List.self, Show.self], defaultSubcommand: List.self)
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List every rule.")
-        func run() throws { writeStandardOutput(RuleDocumentation.list(RuleRegistry.all.map(\.metadata))) }
+        @Flag(name: .long, help: "Print the full documentation of every rule as Markdown (docs/rules.md).") var markdown = false
+        func run() throws {
+            let rules = RuleRegistry.all.map(\.metadata)
+            writeStandardOutput(markdown ? RuleDocumentation.markdown(rules) : RuleDocumentation.list(rules))
+        }
     }
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Print a rule's whole documentation.")

@@ -14,7 +14,7 @@ public enum FileWalker {
     public static let skippedDirectories: Set<String> = [".git", ".terraform", "node_modules", ".build", ".hg", ".svn"]
     /// Extensions read when walking a folder. Files named explicitly are read whatever their name.
     public static let scannedExtensions: [String] = [".json", ".yaml", ".yml", ".template", ".tfplan.json"]
-    /// HCL files: recognised and counted, not parsed by this version.
+    /// HCL files: `.tf` is read as Terraform native syntax (`HCLReader`); other `.hcl` files are counted, not read.
     public static let hclExtensions: [String] = [".tf", ".hcl"]
 
     public struct Entry: Sendable, Hashable {

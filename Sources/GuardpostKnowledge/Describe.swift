@@ -77,6 +77,29 @@ extension Knowledge {
         o.append("  source: \(ob.source); checked \(ob.checked)")
         o.append("")
 
+        let it = instanceTypesFile
+        o.append("Instance sizes (instance-types.json, \(origin("instance-types.json")))")
+        o.append("  source: \(it.source); checked \(it.checked)")
+        o.append("  allocatable: memory - (\(it.allocatable.memoryReservedMiBPerPod) x pods + \(it.allocatable.memoryReservedMiBBase) MiB) - \(it.allocatable.evictionHardMiB) MiB eviction; cpu reserved "
+                 + it.allocatable.cpuReservedPercent.map { "\($0.cores == 0 ? "rest" : "\($0.cores)") x \($0.percent)%" }.joined(separator: ", ") + flag(it.allocatable.assumptionId))
+        o.append("  system pods: " + systemPods.map { $0.replicas == 0 ? "\($0.name) (every node)" : "\($0.name) x\($0.replicas)" }.joined(separator: ", ") + flag(it.systemPods.assumptionId))
+        for t in instanceTypes {
+            let a = allocatable(t)
+            o.append("  \(pad(t.name, 11)) \(t.vcpu) vCPU \(pad("\(t.memoryMiB) MiB", 9)) \(pad("\(t.maxPods) pods", 8)) allocatable \(Int(a.cpuMillicores))m, \(Int(a.memoryMiB)) MiB")
+        }
+        o.append("")
+
+        let gi = integrationFile
+        o.append("GuardDuty integration (guardduty-integration.json, \(origin("guardduty-integration.json")))")
+        o.append("  agent calls \(gi.agentTelemetry.action) with \(gi.agentTelemetry.credentials)")
+        o.append("  endpoint: \(gi.endpoint.service) (\(gi.endpoint.type), private DNS \(gi.endpoint.privateDns), port \(gi.endpoint.port)); FIPS \(gi.endpoint.fipsService)")
+        o.append("  automated agent configuration: \(gi.automatedAgentConfiguration.serviceLinkedRole) calls \(gi.automatedAgentConfiguration.actions.joined(separator: ", ")) with tag \(gi.automatedAgentConfiguration.tagKey)" + flag(gi.automatedAgentConfiguration.assumptionId))
+        o.append("  SCPs: service-linked roles exempt \(gi.organizations.serviceLinkedRolesExempt), management account exempt \(gi.organizations.managementAccountExempt)")
+        o.append("  shared VPC owner needs: \(gi.sharedVPC.ownerNeeds.joined(separator: " + "))" + flag(gi.sharedVPC.assumptionId))
+        o.append("  add-on configurationValues validated against the add-on's schema" + flag(gi.addonConfiguration.assumptionId))
+        o.append("  source: \(gi.source); checked \(gi.checked)")
+        o.append("")
+
         o.append("Assumptions (UNCONFIRMED facts; findings that rest on one cite its id)")
         for a in assumptions {
             o.append("  [\(a.id)] \(a.file) \(a.path)")

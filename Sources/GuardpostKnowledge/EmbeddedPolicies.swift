@@ -544,5 +544,169 @@ enum EmbeddedPolicies {
 }
 
 """####,
+        "guardduty-integration.json": ####"""
+{
+  "topic": "guardduty-integration",
+  "description": "What GuardDuty Runtime Monitoring needs around the agent: the telemetry action the agent calls, the VPC endpoint service it reaches, the calls GuardDuty makes for automated agent configuration, how Organizations policies apply, shared VPC ownership, and how the add-on validates configurationValues.",
+  "source": "https://docs.aws.amazon.com/guardduty/latest/ug/eks-runtime-monitoring-coverage.html",
+  "checked": "2026-11-28",
+  "agentTelemetry": {
+    "action": "guardduty:SendSecurityTelemetry",
+    "credentials": "the worker node's instance role (no IRSA)",
+    "source": "https://docs.aws.amazon.com/guardduty/latest/ug/prereq-runtime-monitoring-eks-support.html (SCP must not restrict guardduty:SendSecurityTelemetry); eks-workshop-v2 website/docs/security/guardduty/enabling.md (service account without role annotation)",
+    "checked": "2026-11-28"
+  },
+  "endpoint": {
+    "service": "com.amazonaws.{region}.guardduty-data",
+    "fipsService": "com.amazonaws.{region}.guardduty-data-fips",
+    "type": "Interface",
+    "privateDns": true,
+    "port": 443,
+    "source": "https://docs.aws.amazon.com/guardduty/latest/ug/eksrunmon-prereq-deploy-security-agent.html; https://docs.aws.amazon.com/guardduty/latest/ug/validate-vpc-endpoint-config-runtime-monitoring.html",
+    "checked": "2026-11-28"
+  },
+  "automatedAgentConfiguration": {
+    "serviceLinkedRole": "AWSServiceRoleForAmazonGuardDuty",
+    "tagKey": "GuardDutyManaged",
+    "tagValue": "true",
+    "actions": ["ec2:CreateVpcEndpoint", "eks:CreateAddon"],
+    "assumption": true,
+    "assumptionId": "guardduty-slr-scp",
+    "source": "AmazonGuardDutyServiceRolePolicy (v10, 2024-08-12): ec2:CreateVpcEndpoint and eks:CreateAddon only with the GuardDutyManaged tag key",
+    "checked": "2026-11-28"
+  },
+  "organizations": {
+    "serviceLinkedRolesExempt": true,
+    "managementAccountExempt": true,
+    "source": "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html (SCPs don't affect service-linked roles or the management account)",
+    "checked": "2026-11-28"
+  },
+  "sharedVPC": {
+    "ownerNeeds": ["RUNTIME_MONITORING", "EKS_ADDON_MANAGEMENT"],
+    "participantFromShare": true,
+    "assumption": true,
+    "assumptionId": "shared-vpc-participant",
+    "source": "https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring-shared-vpc.html",
+    "checked": "2026-11-28"
+  },
+  "addonConfiguration": {
+    "schemaValidated": true,
+    "assumption": true,
+    "assumptionId": "addon-configuration-schema",
+    "source": "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-configure-security-agent-eks-addon.html; EKS CreateAddon configurationValues ('validated against the schema returned by DescribeAddonConfiguration')",
+    "checked": "2026-11-28"
+  },
+  "assumptions": [
+    {
+      "id": "guardduty-slr-scp",
+      "path": "$.automatedAgentConfiguration",
+      "text": "The permission list of GuardDuty's service-linked role was read from the managed-policy reference (URL not confirmed). That an SCP denying these calls breaks automated agent configuration is an inference; the Organizations guide says SCPs don't affect service-linked roles, so such an SCP is expected to block only people and pipelines that make these calls themselves.",
+      "source": "guardduty-eks-facts.md 4.1; https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html",
+      "checked": "2026-11-28"
+    },
+    {
+      "id": "shared-vpc-participant",
+      "path": "$.sharedVPC",
+      "text": "When .guardpost.yml does not place a cluster in an account, a cluster that uses subnets shared by a RAM share in the scan is taken to run in a participant account (the share's principal), not in the VPC owner account.",
+      "source": "guardduty-eks-facts.md 5 (IaC footprint of a shared VPC)",
+      "checked": "2026-11-28"
+    },
+    {
+      "id": "addon-configuration-schema",
+      "path": "$.addonConfiguration",
+      "text": "The add-on's configuration schema is not published in the docs: keys other than resources, priorityClassName and dnsPolicy, dnsPolicy values other than ClusterFirst, ClusterFirstWithHostNet and Default, and requests above limits are assumed to be rejected (by CreateAddon/UpdateAddon validation or when Kubernetes creates the pods). How GuardDuty words the coverage issue of an add-on whose creation or update the API rejected is not documented: it is predicted as Addon Creation Failed / Addon Update Failed.",
+      "source": "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-configure-security-agent-eks-addon.html",
+      "checked": "2026-11-28"
+    }
+  ]
+}
+
+"""####,
+        "instance-types.json": ####"""
+{
+  "topic": "instance-types",
+  "description": "A small table of EC2 instance sizes (vCPU, memory, pods per node) and how EKS reserves part of each node, to tell whether the GuardDuty agent's requests fit on a node. Types not listed are not judged.",
+  "source": "vCPU and memory: https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html; pods per node: aws/amazon-vpc-cni-k8s misc/eni-max-pods.txt (ENIs x (IPv4 addresses per ENI - 1) + 2)",
+  "checked": "2026-11-28",
+  "allocatable": {
+    "memoryReservedMiBBase": 255,
+    "memoryReservedMiBPerPod": 11,
+    "evictionHardMiB": 100,
+    "cpuReservedPercent": [
+      { "cores": 1, "percent": 6 },
+      { "cores": 1, "percent": 1 },
+      { "cores": 2, "percent": 0.5 },
+      { "cores": 0, "percent": 0.25 }
+    ],
+    "assumption": true,
+    "assumptionId": "node-allocatable-estimate",
+    "source": "awslabs/amazon-eks-ami (bootstrap / nodeadm): kube-reserved memory = 11 x maxPods + 255 MiB; kube-reserved CPU = 6% of the first core, 1% of the second, 0.5% of the next two, 0.25% of the rest; eviction-hard memory.available 100Mi",
+    "checked": "2026-11-28"
+  },
+  "systemPods": {
+    "perNode": [
+      { "name": "aws-node", "cpu": "25m", "memory": "0" },
+      { "name": "kube-proxy", "cpu": "100m", "memory": "0" }
+    ],
+    "perCluster": [
+      { "name": "coredns", "replicas": 2, "cpu": "100m", "memory": "70Mi" }
+    ],
+    "assumption": true,
+    "assumptionId": "eks-system-pods",
+    "source": "Default requests of the EKS default add-ons (vpc-cni DaemonSet aws-node, kube-proxy DaemonSet, coredns Deployment with 2 replicas)",
+    "checked": "2026-11-28"
+  },
+  "types": [
+    { "name": "t2.nano", "vcpu": 1, "memoryMiB": 512, "maxPods": 4 },
+    { "name": "t2.micro", "vcpu": 1, "memoryMiB": 1024, "maxPods": 4 },
+    { "name": "t2.small", "vcpu": 1, "memoryMiB": 2048, "maxPods": 11 },
+    { "name": "t2.medium", "vcpu": 2, "memoryMiB": 4096, "maxPods": 17 },
+    { "name": "t2.large", "vcpu": 2, "memoryMiB": 8192, "maxPods": 35 },
+    { "name": "t3.nano", "vcpu": 2, "memoryMiB": 512, "maxPods": 4 },
+    { "name": "t3.micro", "vcpu": 2, "memoryMiB": 1024, "maxPods": 4 },
+    { "name": "t3.small", "vcpu": 2, "memoryMiB": 2048, "maxPods": 11 },
+    { "name": "t3.medium", "vcpu": 2, "memoryMiB": 4096, "maxPods": 17 },
+    { "name": "t3.large", "vcpu": 2, "memoryMiB": 8192, "maxPods": 35 },
+    { "name": "t3.xlarge", "vcpu": 4, "memoryMiB": 16384, "maxPods": 58 },
+    { "name": "t3a.nano", "vcpu": 2, "memoryMiB": 512, "maxPods": 4 },
+    { "name": "t3a.micro", "vcpu": 2, "memoryMiB": 1024, "maxPods": 4 },
+    { "name": "t3a.small", "vcpu": 2, "memoryMiB": 2048, "maxPods": 8 },
+    { "name": "t3a.medium", "vcpu": 2, "memoryMiB": 4096, "maxPods": 17 },
+    { "name": "t3a.large", "vcpu": 2, "memoryMiB": 8192, "maxPods": 35 },
+    { "name": "t4g.nano", "vcpu": 2, "memoryMiB": 512, "maxPods": 4 },
+    { "name": "t4g.micro", "vcpu": 2, "memoryMiB": 1024, "maxPods": 4 },
+    { "name": "t4g.small", "vcpu": 2, "memoryMiB": 2048, "maxPods": 11 },
+    { "name": "t4g.medium", "vcpu": 2, "memoryMiB": 4096, "maxPods": 17 },
+    { "name": "t4g.large", "vcpu": 2, "memoryMiB": 8192, "maxPods": 35 },
+    { "name": "c6g.medium", "vcpu": 1, "memoryMiB": 2048, "maxPods": 8 },
+    { "name": "c7g.medium", "vcpu": 1, "memoryMiB": 2048, "maxPods": 8 },
+    { "name": "m6g.medium", "vcpu": 1, "memoryMiB": 4096, "maxPods": 8 },
+    { "name": "m7g.medium", "vcpu": 1, "memoryMiB": 4096, "maxPods": 8 },
+    { "name": "c5.large", "vcpu": 2, "memoryMiB": 4096, "maxPods": 29 },
+    { "name": "c6i.large", "vcpu": 2, "memoryMiB": 4096, "maxPods": 29 },
+    { "name": "m5.large", "vcpu": 2, "memoryMiB": 8192, "maxPods": 29 },
+    { "name": "m6i.large", "vcpu": 2, "memoryMiB": 8192, "maxPods": 29 },
+    { "name": "m7i.large", "vcpu": 2, "memoryMiB": 8192, "maxPods": 29 },
+    { "name": "r5.large", "vcpu": 2, "memoryMiB": 16384, "maxPods": 29 }
+  ],
+  "assumptions": [
+    {
+      "id": "node-allocatable-estimate",
+      "path": "$.allocatable",
+      "text": "A node's allocatable CPU and memory are estimated with the EKS AMI's kube-reserved formula and eviction threshold from the nominal instance size; the kubelet sees slightly less memory than nominal, so the estimate errs towards fitting. Custom AMIs, launch templates or kubelet flags (--max-pods, --kube-reserved) change the numbers.",
+      "source": "awslabs/amazon-eks-ami; aws/amazon-vpc-cni-k8s misc/eni-max-pods.txt",
+      "checked": "2026-11-28"
+    },
+    {
+      "id": "eks-system-pods",
+      "path": "$.systemPods",
+      "text": "Every node runs aws-node and kube-proxy, and the cluster runs two CoreDNS replicas spread over its nodes, with their default requests; clusters that replace or resize these add-ons differ.",
+      "source": "EKS default add-ons (vpc-cni, kube-proxy, coredns)",
+      "checked": "2026-11-28"
+    }
+  ]
+}
+
+"""####,
     ]
 }

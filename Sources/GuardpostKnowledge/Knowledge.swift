@@ -86,7 +86,8 @@ public struct AgentResources: Sendable, Hashable {
 public struct Knowledge: Sendable {
     /// The data files, in the order `describe()` prints them.
     public static let fileNames = ["agent-versions.json", "eks-versions.json", "agent-registries.json",
-                                   "agent-resources.json", "agent-objects.json"]
+                                   "agent-resources.json", "agent-objects.json",
+                                   "instance-types.json", "guardduty-integration.json"]
 
     /// The copy of `policies/` embedded at build time.
     public static let embedded: Knowledge = {
@@ -134,6 +135,8 @@ public struct Knowledge: Sendable {
     let registriesFile: AgentRegistriesFile
     let resourcesFile: AgentResourcesFile
     let objectsFile: AgentObjectsFile
+    let instanceTypesFile: InstanceTypesFile
+    let integrationFile: GuardDutyIntegrationFile
     let objectTemplates: [Node]
     /// File name -> path of the override it was read from (absent: embedded).
     public let origins: [String: String]
@@ -186,6 +189,12 @@ public struct Knowledge: Sendable {
         let (rs, _) = try decode(AgentResourcesFile.self, "agent-resources.json")
         let (ob, obNode) = try decode(AgentObjectsFile.self, "agent-objects.json")
         agentVersionsFile = av; eksVersionsFile = ev; registriesFile = rg; resourcesFile = rs; objectsFile = ob
+        let (it, _) = try decode(InstanceTypesFile.self, "instance-types.json")
+        let (gi, _) = try decode(GuardDutyIntegrationFile.self, "guardduty-integration.json")
+        instanceTypesFile = it; integrationFile = gi
+        for (i, row) in it.types.enumerated() where row.vcpu <= 0 || row.memoryMiB <= 0 || row.maxPods <= 0 {
+            throw fail("instance-types.json", "types[\(i)] (\(row.name)): vcpu, memoryMiB and maxPods must be positive")
+        }
         addonName = av.addonName.value
 
         var rows: [(version: AgentVersion, latest: AgentVersion?, min: KubernetesVersion, max: KubernetesVersion)] = []
@@ -274,7 +283,8 @@ public struct Knowledge: Sendable {
         var all: [Assumption] = []
         let lists: [(String, [AssumptionRow])] = [("agent-versions.json", av.assumptions), ("eks-versions.json", ev.assumptions),
                                                   ("agent-registries.json", rg.assumptions), ("agent-resources.json", rs.assumptions),
-                                                  ("agent-objects.json", ob.assumptions)]
+                                                  ("agent-objects.json", ob.assumptions),
+                                                  ("instance-types.json", it.assumptions), ("guardduty-integration.json", gi.assumptions)]
         for (file, list) in lists {
             for a in list where seen.insert(a.id).inserted {
                 all.append(Assumption(id: a.id, text: a.text, source: a.source, file: file, path: a.path, checked: a.checked))
@@ -283,6 +293,8 @@ public struct Knowledge: Sendable {
         // Every assumptionId used in the data must be explained in some assumptions list.
         let used = [ev.defaultVersion.assumptionId, rg.repository.assumptionId, d.bounds.assumptionId, d.amiTypeToOS.assumptionId]
             + ev.versions.map(\.assumptionId) + rg.sets.map(\.assumptionId)
+            + [it.allocatable.assumptionId, it.systemPods.assumptionId, gi.automatedAgentConfiguration.assumptionId,
+               gi.sharedVPC.assumptionId, gi.addonConfiguration.assumptionId]
         for id in used.compactMap({ $0 }) where !seen.contains(id) {
             throw KnowledgeError(file: "policies", message: "assumptionId \"\(id)\" is used but not listed in any assumptions array")
         }
@@ -293,6 +305,8 @@ public struct Knowledge: Sendable {
                      rs.configurationValues.checked, rs.disableCpuLimits.checked, rs.dnsPolicy.checked, rs.priorityClassName.checked,
                      rs.platforms.checked, rs.amiTypeToOS.checked, ob.checked, ob.request.checked]
         dates += ev.versions.map(\.checked) + rg.sets.map(\.checked) + ob.objects.map(\.checked) + all.map(\.checked)
+        dates += [it.checked, it.allocatable.checked, it.systemPods.checked, gi.checked, gi.agentTelemetry.checked, gi.endpoint.checked,
+                  gi.automatedAgentConfiguration.checked, gi.organizations.checked, gi.sharedVPC.checked, gi.addonConfiguration.checked]
         for date in dates where !Knowledge.isDate(date) {
             throw KnowledgeError(file: "policies", message: "checked date \"\(date)\" is not YYYY-MM-DD")
         }

@@ -71,14 +71,18 @@ public enum InfrastructureBuilder {
                     resource: raw, name: r.string(p(["name"], ["Name"])),
                     allowExternalPrincipals: r.bool(p(["allow_external_principals"], ["AllowExternalPrincipals"]), default: !tf,
                                                     defaultNote: defaultNote(tf ? "allow_external_principals" : "AllowExternalPrincipals", tf ? "false" : "true")),
-                    principals: r.strings(["Principals"]).value ?? [], sharedSubnetIndexes: []))
+                    principals: r.strings(["Principals"]).value ?? [], sharedSubnetIndexes: [],
+                    sharedResourceARNs: tf ? [] : (r.strings(["ResourceArns"]).value ?? []).filter { $0.hasPrefix("arn:") },
+                    hasUnknownPrincipals: !tf && r.strings(["Principals"]).state == .unknown))
             case "aws_eks_cluster", "AWS::EKS::Cluster":
                 infra.clusters.append(EKSCluster(
                     resource: raw, name: r.string(p(["name"], ["Name"])), version: r.string(p(["version"], ["Version"])),
                     subnets: [], vpc: nil, outpostConfig: presentBlock(r, p(["outpost_config"], ["OutpostConfig"])),
                     autoMode: r.bool(p(["compute_config", 0, "enabled"], ["ComputeConfig", "Enabled"])),
                     remoteNetworkConfig: presentBlock(r, p(["remote_network_config"], ["RemoteNetworkConfig"])),
-                    tags: tags(r, tf: tf), region: raw.region))
+                    tags: tags(r, tf: tf), region: raw.region,
+                    literalSubnetIds: (r.strings(p(["vpc_config", 0, "subnet_ids"], ["ResourcesVpcConfig", "SubnetIds"])).value ?? [])
+                        .filter { $0.hasPrefix("subnet-") }))
             case "aws_eks_node_group", "AWS::EKS::Nodegroup":
                 infra.nodeGroups.append(NodeGroup(
                     resource: raw, cluster: nil, amiType: r.string(p(["ami_type"], ["AmiType"])),
@@ -178,8 +182,18 @@ public enum InfrastructureBuilder {
             infra.clusters[i].vpc = subnets.compactMap { infra.subnets[$0].vpc }.first
                 ?? targets(raw, tfOr(raw, ["vpc_config"], ["ResourcesVpcConfig"]), index.vpcs).first
         }
-        for share in infra.resourceShares.indices {
-            _ = share // RAM associations are linked by the shared-VPC rule through raw resources.
+        linkResourceShares(&infra, index: index, targets: targets)
+        // A cluster whose subnets are written as literal ids (`subnet-0abc`, typical when the VPC belongs to another
+        // configuration or account) links to subnets of other inputs whose id is known (existing resources in a plan).
+        var subnetsById: [String: [Int]] = [:]
+        for (i, s) in infra.subnets.enumerated() { if let id = s.resource.attributes["id"]?.string { subnetsById[id, default: []].append(i) } }
+        if !subnetsById.isEmpty {
+            for i in infra.clusters.indices where infra.clusters[i].subnets.isEmpty {
+                let found = infra.clusters[i].literalSubnetIds.flatMap { subnetsById[$0] ?? [] }
+                guard !found.isEmpty else { continue }
+                infra.clusters[i].subnets = found
+                if infra.clusters[i].vpc == nil { infra.clusters[i].vpc = found.compactMap { infra.subnets[$0].vpc }.first }
+            }
         }
         for item in pending {
             var clusters = targets(item.resource, item.path, index.clusters)
@@ -193,6 +207,42 @@ public enum InfrastructureBuilder {
             case .nodeGroup: infra.nodeGroups[item.index].cluster = c; infra.clusters[c].nodeGroups.append(item.index)
             case .fargate: infra.fargateProfiles[item.index].cluster = c; infra.clusters[c].fargateProfiles.append(item.index)
             case .addon: infra.addons[item.index].cluster = c; infra.clusters[c].addons.append(item.index)
+            }
+        }
+    }
+
+    /// RAM: `aws_ram_resource_association` (resource_arn) and `aws_ram_principal_association` (principal) attach to their
+    /// share through `resource_share_arn`; CloudFormation shares list `ResourceArns` and `Principals` themselves.
+    static func linkResourceShares(_ infra: inout Infrastructure, index: LinkIndex,
+                                   targets: (RawResource, [PathComponent], [String: [Int]]) -> [Int]) {
+        guard !infra.resourceShares.isEmpty else { return }
+        var shares: [String: [Int]] = [:]
+        var sharesByARN: [String: [Int]] = [:]
+        for (i, s) in infra.resourceShares.enumerated() {
+            shares[LinkIndex.key(s.resource.scope, s.resource.linkKey), default: []].append(i)
+            if let arn = s.resource.attributes["arn"]?.string { sharesByARN[arn, default: []].append(i) }
+        }
+        for i in infra.resourceShares.indices where !infra.resourceShares[i].resource.format.isTerraform {
+            let raw = infra.resourceShares[i].resource
+            infra.resourceShares[i].sharedSubnetIndexes = targets(raw, ["ResourceArns"], index.subnets)
+        }
+        for raw in infra.resources where raw.type == "aws_ram_resource_association" || raw.type == "aws_ram_principal_association" {
+            var owners = targets(raw, ["resource_share_arn"], shares)
+            if owners.isEmpty, let arn = raw.attributes["resource_share_arn"]?.string { owners = sharesByARN[arn] ?? [] }
+            let reader = AttributeReader(raw)
+            for s in owners {
+                infra.resourceShares[s].associationAddresses.append(raw.address)
+                if raw.type == "aws_ram_resource_association" {
+                    let subnets = targets(raw, ["resource_arn"], index.subnets)
+                    infra.resourceShares[s].sharedSubnetIndexes += subnets
+                    let arn = reader.string(["resource_arn"])
+                    if let value = arn.value { infra.resourceShares[s].sharedResourceARNs.append(value) }
+                    else if subnets.isEmpty { infra.resourceShares[s].hasUnknownPrincipals = true }
+                } else {
+                    let principal = reader.string(["principal"])
+                    if let value = principal.value { infra.resourceShares[s].principals.append(value) }
+                    else { infra.resourceShares[s].hasUnknownPrincipals = true }
+                }
             }
         }
     }
@@ -269,7 +319,11 @@ public enum InfrastructureBuilder {
         var out: [SecurityGroupRule] = []
         let tf = raw.format.isTerraform
         for (key, direction) in tf ? [("ingress", "ingress"), ("egress", "egress")] : [("SecurityGroupIngress", "ingress"), ("SecurityGroupEgress", "egress")] {
-            for item in raw.attributes[key]?.items ?? [] { out.append(rule(item, direction: direction, tf: tf, unknown: false)) }
+            for (i, item) in (raw.attributes[key]?.items ?? []).enumerated() {
+                var r = rule(item, direction: direction, tf: tf, unknown: false)
+                r.sourceReferences = raw.references.filter { $0.path.starts(with: [.key(key), .index(i)]) }
+                out.append(r)
+            }
             if raw.unknownPaths.contains(where: { $0.hasPrefix(key) }) {
                 out.append(SecurityGroupRule(location: raw.location, direction: direction, fromPort: nil, toPort: nil, proto: nil, cidrs: [], hasNonCIDRSource: false, hasUnknown: true))
             }
@@ -283,6 +337,10 @@ public enum InfrastructureBuilder {
         if raw.type == "aws_security_group_rule" { direction = raw.attributes["type"]?.string ?? "ingress" }
         var r = rule(raw.attributes, direction: direction, tf: tf, unknown: !raw.unknownPaths.isEmpty)
         r.location = raw.location
+        r.sourceReferences = raw.references.filter { ref in
+            guard case .key(let k)? = ref.path.first else { return false }
+            return !["security_group_id", "GroupId"].contains(k)
+        }
         return [r]
     }
 

@@ -23,6 +23,7 @@ public enum InputLoader {
     struct FileLoad {
         var result = LoadResult()
         var terraformJSON: (file: SourceFile, root: Node)?
+        var terraformHCL: (file: SourceFile, body: HCLBody)?
     }
 
     public static func load(paths: [String], options: Options = Options()) -> LoadResult {
@@ -53,24 +54,36 @@ public enum InputLoader {
                 }
             }
         }
-        var terraformDirs: [String: [(file: SourceFile, root: Node)]] = [:]
+        var terraformDirs: [String: TerraformHCLLoader.Directory] = [:]
         var dirOrder: [String] = []
         for load in loads {
             result.append(load.result)
-            if let tf = load.terraformJSON {
-                let dir = directory(of: tf.file.path)
-                if terraformDirs[dir] == nil { dirOrder.append(dir) }
-                terraformDirs[dir, default: []].append(tf)
+            for file in [load.terraformJSON?.file, load.terraformHCL?.file].compactMap({ $0 }) {
+                let dir = directory(of: file.path)
+                if terraformDirs[dir] == nil { dirOrder.append(dir); terraformDirs[dir] = TerraformHCLLoader.Directory(path: dir) }
             }
+            if let tf = load.terraformJSON { terraformDirs[directory(of: tf.file.path)]!.json.append(tf) }
+            if let tf = load.terraformHCL { terraformDirs[directory(of: tf.file.path)]!.native.append(tf) }
         }
-        for dir in dirOrder {
-            result.append(TerraformJSONLoader.load(documents: terraformDirs[dir]!, directory: dir))
+        let directories = dirOrder.map { terraformDirs[$0]! }
+        if directories.contains(where: { !$0.native.isEmpty }) {
+            // .tf files (with any .tf.json beside them), and local modules followed across folders.
+            result.append(TerraformHCLLoader.load(directories: directories, limits: options.limits))
+        } else {
+            for dir in directories { result.append(TerraformJSONLoader.load(documents: dir.json, directory: dir.path)) }
         }
         return result
     }
 
     /// Loads in-memory content (tests, standard input).
     public static func load(bytes: [UInt8], path: String, options: Options = Options()) -> LoadResult {
+        if path.hasSuffix(".tf") {
+            var load = loadHCL(bytes, file: SourceFile(path: path), options: options)
+            if let tf = load.terraformHCL {
+                load.result.append(TerraformHCLLoader.load(directories: [.init(path: directory(of: path), native: [tf])], limits: options.limits))
+            }
+            return load.result
+        }
         var load = loadBytes(bytes, file: SourceFile(path: path), options: options)
         if let tf = load.terraformJSON {
             load.result.append(TerraformJSONLoader.load(documents: [tf], directory: directory(of: path)))
@@ -87,12 +100,12 @@ public enum InputLoader {
         let file = SourceFile(path: entry.path)
         var load = FileLoad()
         switch entry.kind {
-        case .hcl:
+        case .hcl where !entry.path.hasSuffix(".tf"):
             load.result.classified.append((file, nil))
             load.result.diagnostics.append(Diagnostic(kind: .unsupported, severity: .warning, location: Location(file: file, line: 1, column: 1),
-                message: "HCL (.tf) is not read by this version; scan the plan instead (`terraform show -json tfplan > plan.json`) or use .tf.json"))
+                message: "HCL (.hcl) is not read by this version: only Terraform configurations (.tf, .tf.json), plans, CloudFormation and Kubernetes files are"))
             return load
-        case .standardInput, .file:
+        case .standardInput, .file, .hcl:
             let bytes: [UInt8]
             do {
                 bytes = entry.kind == .standardInput ? try SourceReader.readStandardInput(limits: options.limits)
@@ -106,8 +119,25 @@ public enum InputLoader {
                 load.result.diagnostics.append(Diagnostic(kind: .unreadable, severity: .error, location: Location(file: file, line: 1, column: 1), message: "\(error)"))
                 return load
             }
-            return loadBytes(bytes, file: file, options: options)
+            return entry.kind == .hcl ? loadHCL(bytes, file: file, options: options) : loadBytes(bytes, file: file, options: options)
         }
+    }
+
+    /// A `.tf` file: parsed here (in parallel with other files); read as a module with its folder later.
+    static func loadHCL(_ bytes: [UInt8], file: SourceFile, options: Options) -> FileLoad {
+        var load = FileLoad()
+        do {
+            let body = try HCLReader.parse(bytes, file: file, limits: options.limits)
+            load.terraformHCL = (file, body)
+            load.result.classified.append((file, .terraformHCL))
+        } catch let e as ParseError {
+            load.result.classified.append((file, nil))
+            load.result.diagnostics.append(Diagnostic(kind: .parseError, severity: .error, location: e.location, message: e.message))
+        } catch {
+            load.result.classified.append((file, nil))
+            load.result.diagnostics.append(Diagnostic(kind: .parseError, severity: .error, location: Location(file: file, line: 1, column: 1), message: "\(error)"))
+        }
+        return load
     }
 
     static func loadBytes(_ bytes: [UInt8], file: SourceFile, options: Options) -> FileLoad {

@@ -4,6 +4,7 @@ import GuardpostDocuments
 public enum InputFormat: String, Sendable, Codable, CaseIterable {
     case terraformPlan = "terraform-plan"
     case terraformJSON = "terraform-json"
+    case terraformHCL = "terraform-hcl"
     case cloudFormation = "cloudformation"
     case kubernetes = "kubernetes"
 
@@ -11,13 +12,14 @@ public enum InputFormat: String, Sendable, Codable, CaseIterable {
         switch self {
         case .terraformPlan: return "Terraform plan JSON"
         case .terraformJSON: return "Terraform .tf.json"
+        case .terraformHCL: return "Terraform .tf"
         case .cloudFormation: return "CloudFormation"
         case .kubernetes: return "Kubernetes YAML"
         }
     }
 
-    /// Whether attribute names are Terraform's snake_case (plan and .tf.json) or CloudFormation's PascalCase.
-    public var isTerraform: Bool { self == .terraformPlan || self == .terraformJSON }
+    /// Whether attribute names are Terraform's snake_case (plan, .tf.json and .tf) or CloudFormation's PascalCase.
+    public var isTerraform: Bool { self == .terraformPlan || self == .terraformJSON || self == .terraformHCL }
 }
 
 /// What a plan does to a resource (`resource_changes[].change.actions`).
@@ -74,6 +76,8 @@ public struct RawResource: Sendable {
     public var region: String?
     /// Whether this is a data source (Terraform `data` blocks): read, not created.
     public var isDataSource: Bool
+    /// The values before the planned change (`resource_changes[].change.before`), for rules about what a change turns off.
+    public var before: Node? = nil
 
     public init(format: InputFormat, type: String, address: String, linkKey: String, scope: String,
                 location: Location, attributes: Node, configuredPaths: Set<String> = [], unknownPaths: Set<String> = [],
@@ -95,7 +99,7 @@ public struct RawResource: Sendable {
 
     /// References made at `path` or below it.
     public func references(at path: [PathComponent]) -> [Reference] {
-        references.filter { $0.path.starts(with: path) || path.starts(with: $0.path) && $0.path.count == path.count }
+        references.filter { $0.path.starts(with: path) }
     }
 }
 

@@ -20,6 +20,15 @@ final class CorpusTests: XCTestCase {
         XCTAssertGreaterThan(counts["kubernetes"] ?? 0, 500)
         XCTAssertGreaterThan(counts["cloudformation"] ?? 0, 50)
         XCTAssertGreaterThan(counts["terraform-plan"] ?? 0, 5)
+        // Every .tf file (85: terraform-aws-modules eks/vpc, eks-blueprints, checkov fixtures) is read
+        // as Terraform native syntax; none is skipped and none fails to parse.
+        XCTAssertGreaterThanOrEqual(counts["terraform-hcl"] ?? 0, 80)
+        XCTAssertEqual(hcl, 0, "no HCL file is skipped")
+        XCTAssertFalse(parseErrors.contains { $0.location.file.path.hasSuffix(".tf") }, "a .tf file failed to parse")
+        let hclClusters = infra.clusters.filter { $0.resource.format == .terraformHCL }
+        XCTAssertGreaterThan(hclClusters.count, 10)
+        // terraform-aws-eks examples call the module with `source = "../.."`: its cluster is read as module.eks.
+        XCTAssertTrue(hclClusters.contains { $0.resource.address == "module.eks.aws_eks_cluster.this" })
         // Every error is located inside its file.
         for d in infra.diagnostics where d.severity == .error {
             XCTAssertGreaterThanOrEqual(d.location.line, 1)

@@ -205,3 +205,24 @@ final class KubernetesLoaderTests: XCTestCase {
         XCTAssertEqual(infra.kubernetesObjects[2].location.line, 11)
     }
 }
+
+final class CloudFormationLanguageExtensionsTests: XCTestCase {
+    func testForEachIsAWarningNotAnError() {
+        let t = """
+        Transform: AWS::LanguageExtensions
+        Resources:
+          Fn::ForEach::Buckets:
+            - Name
+            - [a, b]
+            - Bucket${Name}:
+                Type: AWS::S3::Bucket
+          Vpc:
+            Type: AWS::EC2::VPC
+            Properties: {CidrBlock: 10.0.0.0/16}
+        """
+        let r = InputLoader.load(bytes: Array(t.utf8), path: "t.yaml")
+        XCTAssertTrue(r.diagnostics.filter { $0.severity == .error }.isEmpty, "\(r.diagnostics.map(\.message))")
+        XCTAssertEqual(r.diagnostics.first { $0.severity == .warning }?.location.line, 3)
+        XCTAssertEqual(r.resources.map(\.address), ["Vpc"])
+    }
+}

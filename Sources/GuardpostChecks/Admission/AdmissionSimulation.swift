@@ -110,12 +110,26 @@ public struct AdmissionSimulation: Sendable {
             guard !infra.kubernetesObjects.isEmpty else { return [] }
             return [target(nil, name: "(cluster of the scanned manifests)", region: nil, version: context.knowledge.newestAgent.description)]
         }
-        return infra.clusters.indices.map { i in
+        var out = infra.clusters.indices.map { i -> Target in
             let c = infra.clusters[i]
             let pinned = c.addons.map { infra.addons[$0] }.first { $0.addonName.value == "aws-guardduty-agent" }?.addonVersion.value
             return target(i, name: c.name.value ?? c.resource.address, region: context.clusterContexts[i].region,
                           version: pinned ?? context.knowledge.newestAgent.description)
         }
+        // Manifests mapped (in .guardpost.yml) to a cluster that is not in the scan are checked against
+        // that cluster as an implicit one, so they are never silently ignored.
+        let scanned = Set(out.map(\.clusterName))
+        var implicit: [String] = []
+        for m in context.accounts.manifests where !scanned.contains(m.cluster) && !implicit.contains(m.cluster) { implicit.append(m.cluster) }
+        for (k, name) in implicit.enumerated() {
+            var t = target(nil, name: name, region: nil, version: context.knowledge.newestAgent.description)
+            t.objects = infra.kubernetesObjects.filter { obj in
+                context.accounts.manifests.contains { $0.cluster == name && $0.paths.contains { AccountContext.pathMatches(obj.location.file.path, prefix: $0) } }
+            }
+            t.selectionID = -(k + 1) // its own objects: never shares evaluations with another target
+            if !t.objects.isEmpty { out.append(t) }
+        }
+        return out
     }
 
     /// The add-on's requests for one target: Namespace (unless the manifests create it first),
@@ -227,7 +241,7 @@ enum AdmissionFindings {
         var out: [Finding] = []
         // Keys are structs, not formatted strings: this loop runs once per decision per cluster.
         struct ClusterPolicy: Hashable { var cluster: Int; var policy: String }
-        struct Seen: Hashable { var cluster: Int; var policy: String; var rule: String; var object: String; var outcome: String }
+        struct Seen: Hashable { var cluster: Int; var clusterName: String; var policy: String; var rule: String; var object: String; var outcome: String }
         var seen = Set<Seen>()
         // A policy that denies the DaemonSet also stops its pods from ever being created: report the DaemonSet.
         var deniedDaemonSets = Set<ClusterPolicy>()
@@ -245,9 +259,12 @@ enum AdmissionFindings {
             }
             if e.request.kind == "Pod", d.outcome == .deny, deniedDaemonSets.contains(ClusterPolicy(cluster: e.target.clusterIndex ?? -1, policy: d.policy)) { continue }
             let objectName = "\(e.request.kind)/\(e.request.namespace.map { $0 + "/" } ?? "")\(e.request.name)"
-            let key = Seen(cluster: e.target.clusterIndex ?? -1, policy: d.policy, rule: d.rule ?? "", object: objectName, outcome: outcomeKey(d.outcome))
+            // "Cannot evaluate" is said once per policy rule and cluster, not once per object it would see.
+            let objectKey = { if case .cannotEvaluate = d.outcome { return "*" } else { return objectName } }()
+            let key = Seen(cluster: e.target.clusterIndex ?? -1, clusterName: e.target.clusterName, policy: d.policy, rule: d.rule ?? "",
+                           object: objectKey, outcome: outcomeKey(d.outcome))
             guard seen.insert(key).inserted else { continue }
-            let clusterText = e.target.clusterIndex == nil ? "" : " in cluster '\(e.target.clusterName)'"
+            let clusterText = e.target.clusterIndex == nil && e.target.clusterName.hasPrefix("(") ? "" : " in cluster '\(e.target.clusterName)'"
             let regionNote = e.target.regionAssumed ? " (region unknown: registry of \(e.target.region) assumed; set `region` in .guardpost.yml)" : ""
             var severity = Severity.error
             var effect = CoverageEffect.none
@@ -274,7 +291,7 @@ enum AdmissionFindings {
                 message = "\(d.policy)\(d.rule.map { " rule \($0)" } ?? "") would flag \(objectName)\(clusterText) but only audits/warns: it does not block the add-on. \(d.message)"
             case .cannotEvaluate(let reason):
                 severity = .info
-                message = "\(d.policy)\(d.rule.map { " rule \($0)" } ?? ""): cannot evaluate against \(objectName), check by hand: \(reason)"
+                message = "\(d.policy)\(d.rule.map { " rule \($0)" } ?? ""): cannot evaluate against the GuardDuty agent's objects\(clusterText), check by hand: \(reason)"
             case .pass, .notApplicable:
                 continue
             }

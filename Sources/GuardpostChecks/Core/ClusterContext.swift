@@ -52,16 +52,22 @@ public struct ClusterContext: Sendable {
         return resolver.resolve(cluster: index)
     }
 
-    /// Resolves every cluster of a scan. What governs a cluster depends only on its account and region,
-    /// so the features are filtered and ordered once per (account, region), not once per cluster, and
-    /// each feature's account is looked up once.
+    /// Resolves every cluster of a scan. What governs a cluster depends only on its scope, account and
+    /// region: runtime features are indexed once by scope and by account (each feature's account looked
+    /// up once), and the decision is memoized per (scope, account, region), so resolving all clusters
+    /// is linear in clusters + features instead of clusters x features.
     struct Resolver {
         let infra: Infrastructure
         let accounts: AccountContext
-        private var runtimeFeatures: [(index: EntityIndex, account: String?, region: String?)]?
+        private var indexed = false
+        private var byScope: [String: [EntityIndex]] = [:]
+        private var byAccount: [String: [EntityIndex]] = [:]
+        /// Runtime features of no declared account, when they all come from one scope (else empty).
+        private var unmappedSingleScope: [EntityIndex] = []
         private var memo: [Key: (features: [EntityIndex], rm: SettingSource, aac: SettingSource)] = [:]
 
         struct Key: Hashable {
+            var scope: String
             var account: String?
             var region: String?
         }
@@ -71,67 +77,59 @@ public struct ClusterContext: Sendable {
             self.accounts = accounts
         }
 
+        private mutating func index() {
+            indexed = true
+            var unmapped: [EntityIndex] = []
+            var unmappedScopes = Set<String>()
+            for i in infra.features.indices where infra.features[i].name.value.map(runtimeFeatureNames.contains) == true {
+                let f = infra.features[i]
+                byScope[f.resource.scope, default: []].append(i)
+                if let account = accounts.account(forPath: f.resource.location.file.path)?.id {
+                    byAccount[account, default: []].append(i)
+                } else {
+                    unmapped.append(i)
+                    unmappedScopes.insert(f.resource.scope)
+                }
+            }
+            unmappedSingleScope = unmappedScopes.count == 1 ? unmapped : []
+        }
+
         mutating func resolve(cluster index: EntityIndex) -> ClusterContext {
             let cluster = infra.clusters[index]
             let path = cluster.resource.location.file.path
             let account = accounts.account(forPath: path)?.id
             let region = cluster.region ?? accounts.defaultRegion
-            let key = Key(account: account, region: region)
+            let key = Key(scope: cluster.resource.scope, account: account, region: region)
             let settings: (features: [EntityIndex], rm: SettingSource, aac: SettingSource)
             if let m = memo[key] { settings = m } else {
-                settings = decide(account: account, region: region)
+                settings = decide(key)
                 memo[key] = settings
             }
             return ClusterContext(cluster: index, account: account, region: region, runtimeMonitoring: settings.rm,
                                   automatedAgent: settings.aac, features: settings.features)
         }
 
-        private mutating func decide(account: String?, region: String?) -> (features: [EntityIndex], rm: SettingSource, aac: SettingSource) {
-            if runtimeFeatures == nil {
-                runtimeFeatures = infra.features.indices.compactMap { i in
-                    let f = infra.features[i]
-                    guard let name = f.name.value, runtimeFeatureNames.contains(name) else { return nil }
-                    return (i, accounts.account(forPath: f.resource.location.file.path)?.id, f.region ?? accounts.defaultRegion)
-                }
+        private mutating func decide(_ key: Key) -> (features: [EntityIndex], rm: SettingSource, aac: SettingSource) {
+            if !indexed { index() }
+            let region = key.region
+            func regionMatches(_ i: EntityIndex) -> Bool {
+                let fRegion = infra.features[i].region ?? accounts.defaultRegion
+                if let fRegion, let region, fRegion != region { return false }
+                return true
             }
-            // Features in the scan that govern this cluster: same account (by path mapping, or both unmapped)
-            // and same region when both are known.
-            var applicable: [EntityIndex] = []
-            for (i, fAccount, fRegion) in runtimeFeatures! {
-                if let fAccount, let account, fAccount != account { continue }
-                if fAccount != nil && account == nil && !accounts.accounts.isEmpty { continue }
-                if let fRegion, let region, fRegion != region { continue }
-                applicable.append(i)
+            // 1. features declared with the cluster (same plan, template or Terraform folder);
+            // 2. else features of the same declared account (.guardpost.yml paths);
+            // 3. else, when nobody says which account is which, the scan's GuardDuty configuration if it
+            //    is unambiguous (all of it in one place).
+            var applicable = (byScope[key.scope] ?? []).filter(regionMatches)
+            if applicable.isEmpty, let account = key.account {
+                applicable = (byAccount[account] ?? []).filter(regionMatches)
             }
-            var rm = SettingSource(toggle: .unknown, origin: "unknown")
-            var aac = SettingSource(toggle: .unknown, origin: "unknown")
-            // Account-level features decide over organization auto-enable; RUNTIME_MONITORING over EKS_RUNTIME_MONITORING.
-            let ordered = applicable.sorted { a, b in
-                let fa = infra.features[a], fb = infra.features[b]
-                if fa.scope != fb.scope { return fa.scope == .account }
-                return (fa.name.value == "RUNTIME_MONITORING" ? 0 : 1) < (fb.name.value == "RUNTIME_MONITORING" ? 0 : 1)
+            if applicable.isEmpty, key.account == nil {
+                applicable = unmappedSingleScope.filter(regionMatches)
             }
-            for i in ordered {
-                let f = infra.features[i]
-                guard rm.toggle == .unknown else { break }
-                let status = f.status.value?.uppercased()
-                let on: Toggle
-                switch (f.scope, status) {
-                case (.account, "ENABLED"), (.organization, "ALL"), (.organization, "NEW"): on = .enabled
-                case (.account, "DISABLED"), (.organization, "NONE"): on = .disabled
-                default: on = .unknown
-                }
-                guard on != .unknown else { continue }
-                rm = SettingSource(toggle: on, location: f.status.location ?? f.location, resource: f.resource.address, origin: "scan")
-                if let add = f.additional.first(where: { $0.name.value == "EKS_ADDON_MANAGEMENT" }) {
-                    let s = add.status.value?.uppercased()
-                    let t: Toggle = (s == "ENABLED" || s == "ALL" || s == "NEW") ? .enabled : (s == "DISABLED" || s == "NONE") ? .disabled : .unknown
-                    aac = SettingSource(toggle: t, location: add.status.location ?? f.location, resource: f.resource.address, origin: "scan")
-                } else if on == .enabled {
-                    aac = SettingSource(toggle: .disabled, location: f.location, resource: f.resource.address, origin: "scan (EKS_ADDON_MANAGEMENT not set: off)")
-                }
-            }
-            let declared = accounts.settings(account: account, region: region)
+            var (rm, aac) = ClusterContext.decide(applicable, infrastructure: infra)
+            let declared = accounts.settings(account: key.account, region: region)
             if rm.toggle == .unknown, declared.runtimeMonitoring != .unknown {
                 rm = SettingSource(toggle: declared.runtimeMonitoring, origin: accounts.source ?? AccountContextLoader.fileName)
             }
@@ -140,5 +138,37 @@ public struct ClusterContext: Sendable {
             }
             return (applicable, rm, aac)
         }
+    }
+
+    /// Runtime Monitoring and automated agent configuration as the given features decide them: account
+    /// features over organization auto-enable, RUNTIME_MONITORING over the legacy EKS_RUNTIME_MONITORING;
+    /// an enabled feature without EKS_ADDON_MANAGEMENT means automated configuration is off.
+    static func decide(_ applicable: [EntityIndex], infrastructure infra: Infrastructure) -> (SettingSource, SettingSource) {
+        var rm = SettingSource(toggle: .unknown, origin: "unknown")
+        var aac = SettingSource(toggle: .unknown, origin: "unknown")
+        let ordered = applicable.sorted { a, b in
+            let fa = infra.features[a], fb = infra.features[b]
+            if fa.scope != fb.scope { return fa.scope == .account }
+            return (fa.name.value == "RUNTIME_MONITORING" ? 0 : 1, a) < (fb.name.value == "RUNTIME_MONITORING" ? 0 : 1, b)
+        }
+        for i in ordered where rm.toggle == .unknown {
+            let f = infra.features[i]
+            let on: Toggle
+            switch (f.scope, f.status.value?.uppercased()) {
+            case (.account, "ENABLED"), (.organization, "ALL"), (.organization, "NEW"): on = .enabled
+            case (.account, "DISABLED"), (.organization, "NONE"): on = .disabled
+            default: on = .unknown
+            }
+            guard on != .unknown else { continue }
+            rm = SettingSource(toggle: on, location: f.status.location ?? f.location, resource: f.resource.address, origin: "scan")
+            if let add = f.additional.first(where: { $0.name.value == "EKS_ADDON_MANAGEMENT" }) {
+                let s = add.status.value?.uppercased()
+                let t: Toggle = (s == "ENABLED" || s == "ALL" || s == "NEW") ? .enabled : (s == "DISABLED" || s == "NONE") ? .disabled : .unknown
+                aac = SettingSource(toggle: t, location: add.status.location ?? f.location, resource: f.resource.address, origin: "scan")
+            } else if on == .enabled {
+                aac = SettingSource(toggle: .disabled, location: f.location, resource: f.resource.address, origin: "scan (EKS_ADDON_MANAGEMENT not set: off)")
+            }
+        }
+        return (rm, aac)
     }
 }

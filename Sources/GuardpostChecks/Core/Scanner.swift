@@ -105,6 +105,13 @@ public struct Scanner: Sendable {
 
 /// Folds the findings about each cluster into GuardDuty's view of it.
 public enum CoveragePredictor {
+    /// Rules whose "not monitored" means "nothing for the agent to run on", not "GuardDuty leaves the cluster
+    /// alone": GuardDuty still acts on such a cluster, so an issue it would report takes precedence.
+    static let notMonitoredAfterIssues: Set<String> = ["GP118"]
+
+    /// Issues after which no add-on runs (so no add-on version is predicted).
+    static let issuesWithoutAddon: Set<String> = ["Addon Creation Failed", "Local EKS clusters"]
+
     public static func predict(context: CheckContext, findings: [Finding]) -> [CoveragePrediction] {
         let infra = context.infrastructure
         var byCluster: [Int: [Int]] = [:]
@@ -118,31 +125,59 @@ public enum CoveragePredictor {
             let ordered = active.sorted { (findings[$0].ruleId, $0) < (findings[$1].ruleId, $1) }
             var status = CoverageStatus.healthy
             var issue: String?
+            var issueType: String?
             var reason: String?
-            for i in ordered {
+            // Not monitored because GuardDuty leaves the cluster alone (Runtime Monitoring off, excluded by tag)...
+            for i in ordered where !notMonitoredAfterIssues.contains(findings[i].ruleId) {
                 if case .notMonitored(let why) = findings[i].effect { status = .notMonitored; reason = why; break }
             }
+            // ...then the first issue GuardDuty would report...
             if status == .healthy {
                 for i in ordered {
-                    if case .unhealthy(let gdIssue) = findings[i].effect { status = .unhealthy; issue = gdIssue.text; break }
+                    if case .unhealthy(let gdIssue) = findings[i].effect {
+                        status = .unhealthy; issue = gdIssue.text; issueType = gdIssue.type; break
+                    }
                 }
             }
+            // ...then "nothing to run on".
+            if status == .healthy {
+                for i in ordered {
+                    if case .notMonitored(let why) = findings[i].effect { status = .notMonitored; reason = why; break }
+                }
+            }
+            let runtimeOff = ClusterFacts.isRuntimeMonitoringOff(index, context: context)
             var unverified: [String] = []
-            if cc.runtimeMonitoring.toggle == .unknown {
+            if cc.runtimeMonitoring.toggle == .unknown && !runtimeOff {
                 unverified.append("Runtime Monitoring: no GuardDuty detector feature in the scan and none declared in \(AccountContextLoader.fileName)")
             }
+            let deployment = AgentDeployment.resolve(cluster: index, context: context)
             var version: String?
-            if let addon = cluster.addons.map({ infra.addons[$0] }).first(where: { $0.addonName.value == "aws-guardduty-agent" }),
-               let v = addon.addonVersion.value {
-                version = v
-            } else if cc.managementType == .autoManaged || cc.managementType == nil {
-                version = context.knowledge.newestAgent.description
+            switch deployment.choice {
+            case .pinned(_, let text):
+                version = text
+            case .automatic(let agent):
+                version = agent.description
+            case .eksDefault:
+                let k8s = deployment.kubernetes.version.map { " for Kubernetes \($0)" } ?? ""
+                unverified.append("add-on version: \(deployment.addon.map { infra.addons[$0].resource.address } ?? "the add-on") does not pin one; EKS installs its default \(context.knowledge.addonName) version\(k8s)")
+            case .malformed(let text):
+                unverified.append("add-on version: \"\(text)\" is not a valid add-on version")
+            case .unknown:
+                if let a = deployment.addon {
+                    unverified.append("add-on version: \(infra.addons[a].resource.address) sets it to a value only known after apply")
+                } else if cc.managementType == nil {
+                    // Settings unknown: the version automated configuration would deploy, as the likely case.
+                    version = context.knowledge.newestAgent.description
+                } else if cc.managementType == .manual {
+                    unverified.append("add-on version: no \(context.knowledge.addonName) add-on in the scan; with manual management it is installed outside it")
+                }
             }
+            if status == .notMonitored || issueType.map(issuesWithoutAddon.contains) == true { version = nil }
             let desired = cluster.nodeGroups.compactMap { infra.nodeGroups[$0].desiredSize.value }.reduce(0, +)
             out.append(CoveragePrediction(
                 clusterName: cluster.name.value ?? cluster.resource.address, clusterAddress: cluster.resource.address,
                 location: cluster.resource.location, accountId: cc.account, region: cc.region, status: status,
-                managementType: cc.managementType, addonVersion: status == .notMonitored ? nil : version,
+                managementType: runtimeOff ? .disabled : cc.managementType, addonVersion: version,
                 issue: issue, reason: reason, unverified: unverified, findingIndexes: mine,
                 desiredNodes: cluster.nodeGroups.isEmpty ? nil : desired))
         }

@@ -33,7 +33,9 @@ public struct GuardDutySettingsUnknownRule: Rule {
 
     public func check(_ context: CheckContext) -> [Finding] {
         var out: [Finding] = []
-        for cc in context.clusterContexts where cc.runtimeMonitoring.toggle == .unknown || cc.automatedAgent.toggle == .unknown {
+        // With Runtime Monitoring off, automated configuration does not matter (GP102 reports the cluster).
+        for cc in context.clusterContexts where cc.runtimeMonitoring.toggle == .unknown
+            || (cc.automatedAgent.toggle == .unknown && cc.runtimeMonitoring.toggle != .disabled) {
             let cluster = context.infrastructure.clusters[cc.cluster]
             var missing: [String] = []
             if cc.runtimeMonitoring.toggle == .unknown { missing.append("whether Runtime Monitoring is enabled") }

@@ -15,6 +15,7 @@ public struct VPCDNSAttributesRule: Rule {
         remediation: [
             .terraformPlan: "In the aws_vpc resource (or the terraform-aws-modules/vpc module call), set:\n  enable_dns_support   = true\n  enable_dns_hostnames = true",
             .terraformJSON: "In the aws_vpc resource, set \"enable_dns_support\": true and \"enable_dns_hostnames\": true.",
+            .terraformHCL: "In the aws_vpc resource (or the arguments of the module call that creates it), set:\n  enable_dns_support   = true\n  enable_dns_hostnames = true",
             .cloudFormation: "In the AWS::EC2::VPC resource's Properties, set:\n  EnableDnsSupport: true\n  EnableDnsHostnames: true",
         ],
         documentation: "https://docs.aws.amazon.com/guardduty/latest/ug/eks-runtime-monitoring-coverage.html",
@@ -56,7 +57,7 @@ enum VPCDNSAttributesExamples {
             automated,
             .init("aws_vpc.main", "aws_vpc", values: vpcValues),
             .init("aws_subnet.a", "aws_subnet", values: #"{"cidr_block":"10.0.1.0/24"}"#, references: ["vpc_id": ["aws_vpc.main.id", "aws_vpc.main"]]),
-            .init("aws_eks_cluster.main", "aws_eks_cluster", values: #"{"name":"prod","version":"1.31","vpc_config":[{}]}"#,
+            .init("aws_eks_cluster.main", "aws_eks_cluster", values: #"{"name":"prod","version":"1.33","vpc_config":[{}]}"#,
                   references: ["vpc_config.0.subnet_ids": ["aws_subnet.a.id", "aws_subnet.a"]]),
         ])
     }
@@ -88,12 +89,64 @@ enum VPCDNSAttributesExamples {
             Type: AWS::EKS::Cluster
             Properties:
               Name: prod
-              Version: "1.31"
+              Version: "1.33"
               RoleArn: arn:aws:iam::111122223333:role/eks
               ResourcesVpcConfig:
                 SubnetIds:
                   - !Ref SubnetA
         """
+    }
+
+    static let tfFeature = """
+    resource "aws_guardduty_detector_feature" "rm" {
+      detector_id = "abc"
+      name        = "RUNTIME_MONITORING"
+      status      = "ENABLED"
+      additional_configuration {
+        name   = "EKS_ADDON_MANAGEMENT"
+        status = "ENABLED"
+      }
+    }
+    """
+
+    /// A root module calling a local VPC module: the cluster's subnets come from the module's output.
+    static func tfWithModule(hostnames: String) -> [(name: String, content: String)] {
+        [
+            ("main.tf", """
+            \(tfFeature)
+            module "vpc" {
+              source               = "./modules/vpc"
+              enable_dns_hostnames = \(hostnames)
+            }
+            resource "aws_eks_cluster" "main" {
+              name     = "prod"
+              version  = "1.31"
+              role_arn = "r"
+              vpc_config {
+                subnet_ids = module.vpc.private_subnets
+              }
+            }
+            """),
+            ("modules/vpc/main.tf", """
+            variable "enable_dns_hostnames" {
+              type    = bool
+              default = false
+            }
+            resource "aws_vpc" "this" {
+              cidr_block           = "10.0.0.0/16"
+              enable_dns_support   = true
+              enable_dns_hostnames = var.enable_dns_hostnames
+            }
+            resource "aws_subnet" "private" {
+              count      = 2
+              vpc_id     = aws_vpc.this.id
+              cidr_block = cidrsubnet(aws_vpc.this.cidr_block, 8, count.index)
+            }
+            output "private_subnets" {
+              value = aws_subnet.private[*].id
+            }
+            """),
+        ]
     }
 
     static let all: [RuleExample] = [
@@ -122,7 +175,7 @@ enum VPCDNSAttributesExamples {
               "additional_configuration": {"name": "EKS_ADDON_MANAGEMENT", "status": "ENABLED"}}},
             "aws_vpc": {"main": {"cidr_block": "10.0.0.0/16", "enable_dns_hostnames": false}},
             "aws_subnet": {"a": {"vpc_id": "${aws_vpc.main.id}", "cidr_block": "10.0.1.0/24"}},
-            "aws_eks_cluster": {"main": {"name": "prod", "version": "1.31", "role_arn": "r",
+            "aws_eks_cluster": {"main": {"name": "prod", "version": "1.33", "role_arn": "r",
               "vpc_config": {"subnet_ids": ["${aws_subnet.a.id}"]}}}
           }
         }
@@ -134,10 +187,37 @@ enum VPCDNSAttributesExamples {
               "additional_configuration": {"name": "EKS_ADDON_MANAGEMENT", "status": "ENABLED"}}},
             "aws_vpc": {"main": {"cidr_block": "10.0.0.0/16", "enable_dns_hostnames": true, "enable_dns_support": true}},
             "aws_subnet": {"a": {"vpc_id": "${aws_vpc.main.id}", "cidr_block": "10.0.1.0/24"}},
-            "aws_eks_cluster": {"main": {"name": "prod", "version": "1.31", "role_arn": "r",
+            "aws_eks_cluster": {"main": {"name": "prod", "version": "1.33", "role_arn": "r",
               "vpc_config": {"subnet_ids": ["${aws_subnet.a.id}"]}}}
           }
         }
         """, expect: []),
+        RuleExample(".tf: enable_dns_hostnames from a variable whose default is false", format: .terraformHCL, file: "main.tf", content: """
+        \(tfFeature)
+        variable "dns_hostnames" {
+          default = false
+        }
+        resource "aws_vpc" "main" {
+          cidr_block           = "10.0.0.0/16"
+          enable_dns_support   = true
+          enable_dns_hostnames = var.dns_hostnames
+        }
+        resource "aws_subnet" "a" {
+          vpc_id     = aws_vpc.main.id
+          cidr_block = "10.0.1.0/24"
+        }
+        resource "aws_eks_cluster" "main" {
+          name     = "prod"
+          version  = "1.31"
+          role_arn = "r"
+          vpc_config {
+            subnet_ids = [aws_subnet.a.id]
+          }
+        }
+        """, expect: [.init("aws_vpc.main", attribute: "enable_dns_hostnames")]),
+        RuleExample(".tf: local VPC module called with enable_dns_hostnames = false", format: .terraformHCL,
+                    files: tfWithModule(hostnames: "false"), expect: [.init("module.vpc.aws_vpc.this", attribute: "enable_dns_hostnames")]),
+        RuleExample(".tf: local VPC module called with enable_dns_hostnames = true", format: .terraformHCL,
+                    files: tfWithModule(hostnames: "true"), expect: []),
     ]
 }

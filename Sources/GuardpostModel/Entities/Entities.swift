@@ -61,6 +61,9 @@ public struct SecurityGroupRule: Sendable {
     public var hasNonCIDRSource: Bool
     /// Whether any part is unknown until apply.
     public var hasUnknown: Bool
+    /// References written in the rule's sources (`cidr_blocks = [aws_vpc.main.cidr_block]`): a CIDR read from
+    /// another resource, known only after apply but still telling where it comes from.
+    public var sourceReferences: [Reference] = []
 }
 
 public struct SecurityGroup: Sendable {
@@ -90,6 +93,13 @@ public struct ResourceShare: Sendable {
     public var principals: [String]
     /// Link keys of resources shared (subnets).
     public var sharedSubnetIndexes: [EntityIndex]
+    /// Resource ARNs shared, as written (`arn:aws:ec2:us-east-1:111122223333:subnet/subnet-0abc`): subnets that are
+    /// not in the scan, or are in another scope, are matched by the id at the end of their ARN.
+    public var sharedResourceARNs: [String] = []
+    /// Whether some principals or shared resources are only known after apply (references we could not follow).
+    public var hasUnknownPrincipals: Bool = false
+    /// The `aws_ram_resource_association` / `aws_ram_principal_association` resources linked to this share.
+    public var associationAddresses: [String] = []
 }
 
 public struct EKSCluster: Sendable {
@@ -109,6 +119,8 @@ public struct EKSCluster: Sendable {
     public var fargateProfiles: [EntityIndex] = []
     public var addons: [EntityIndex] = []
     public var region: String?
+    /// Subnet ids written literally in the cluster's subnet list (`subnet-0abc`), for links across inputs.
+    public var literalSubnetIds: [String] = []
 }
 
 public struct NodeGroup: Sendable {

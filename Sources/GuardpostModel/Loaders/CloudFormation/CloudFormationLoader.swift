@@ -29,6 +29,11 @@ public enum CloudFormationLoader {
         var evaluator = IntrinsicEvaluator(template: root, region: region)
         for entry in entries {
             let body = entry.value
+            if entry.key.hasPrefix("Fn::ForEach::") {
+                result.diagnostics.append(Diagnostic(kind: .unsupported, severity: .warning, location: entry.keyLocation,
+                    message: "\(entry.key): Fn::ForEach (AWS::LanguageExtensions transform) is not expanded; the resources it generates are not checked"))
+                continue
+            }
             guard let type = body["Type"]?.string else {
                 result.diagnostics.append(.unsupported(body, "resource \(entry.key) has no Type", severity: .error))
                 continue
@@ -42,7 +47,6 @@ public enum CloudFormationLoader {
             if let props = body["Properties"] {
                 attributes = evaluator.evaluate(props, path: [], references: &references, unknown: &unknown) ?? attributes
             }
-            for dep in body["DependsOn"]?.items ?? [] { _ = dep }
             result.resources.append(RawResource(
                 format: .cloudFormation, type: type, address: entry.key, linkKey: entry.key, scope: scope,
                 location: entry.keyLocation, attributes: attributes, configuredPaths: [], unknownPaths: unknown,

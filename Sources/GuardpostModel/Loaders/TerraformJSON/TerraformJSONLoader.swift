@@ -41,7 +41,7 @@ public enum TerraformJSONLoader {
                 if let r = body["region"], let s = context.evaluate(r)?.string { context.region = context.region ?? s }
             }
         }
-        for (file, root) in documents {
+        for (_, root) in documents {
             for (mode, key) in [("managed", "resource"), ("data", "data")] {
                 guard let section = root[key] else { continue }
                 guard let types = section.entries else {
@@ -66,7 +66,6 @@ public enum TerraformJSONLoader {
                     }
                 }
             }
-            _ = file
         }
         return result
     }
@@ -95,14 +94,13 @@ struct InterpolationContext {
         case .mapping(let entries):
             var out: [Node.Entry] = []
             for e in entries where !e.key.hasPrefix("//") {
-                var childPath = path + [.key(e.key)]
+                let childPath = path + [.key(e.key)]
                 var value = e.value
                 // A block written as a bare object: show it as the plan does, a list of one.
                 if depth == 0 || path.last.map({ if case .index = $0 { return true } else { return false } }) == true,
                    TerraformJSONLoader.blockNames.contains(e.key), case .mapping = value.value {
                     value = Node(.sequence([value]), location: value.location)
                 }
-                if e.key == "tags" || e.key == "tags_all" { childPath = path + [.key(e.key)] }
                 if let v = evaluateBody(value, path: childPath, references: &references, unknown: &unknown, depth: depth + 1) {
                     out.append(Node.Entry(key: e.key, keyLocation: e.keyLocation, value: v))
                 }

@@ -74,11 +74,13 @@ public enum TerraformPlanLoader {
             // (or AWS's) default applies at creation, even when the plan lists it in after_unknown.
             unknown = unknown.filter { path in configured.contains { path == $0 || path.hasPrefix($0 + ".") || $0.hasPrefix(path + ".") } }
         }
-        return RawResource(format: .terraformPlan, type: type, address: address, linkKey: linkKey, scope: scope,
-                           location: location, attributes: values, configuredPaths: configured,
-                           unknownPaths: unknown, references: references,
-                           action: change?.action, region: config.moduleRegion(linkKey) ?? region,
-                           isDataSource: mode == "data")
+        var raw = RawResource(format: .terraformPlan, type: type, address: address, linkKey: linkKey, scope: scope,
+                              location: location, attributes: values, configuredPaths: configured,
+                              unknownPaths: unknown, references: references,
+                              action: change?.action, region: region,
+                              isDataSource: mode == "data")
+        if let before = change?.before, !before.isNull { raw.before = before }
+        return raw
     }
 }
 
@@ -149,8 +151,6 @@ struct ConfigurationIndex {
         }
         if let root = configuration["root_module"] { index(module: root, path: [], call: nil, depth: 0) }
     }
-
-    func moduleRegion(_ linkKey: String) -> String? { nil }
 
     mutating func index(module: Node, path: [String], call: Node?, depth: Int) {
         guard depth < 64 else { return }
@@ -236,7 +236,7 @@ struct ConfigurationIndex {
         let prefix = module.map { "module.\($0)." }.joined()
         switch first {
         case "var":
-            guard parts.count >= 2, let last = module.last, let call = modules[module]?.callExpressions,
+            guard parts.count >= 2, !module.isEmpty, let call = modules[module]?.callExpressions,
                   let arg = call[parts[1]] else { return [] }
             return resolveExpression(arg, module: Array(module.dropLast()), depth: depth + 1)
         case "module":
