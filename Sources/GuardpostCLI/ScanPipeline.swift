@@ -48,7 +48,9 @@ public struct ScanPipeline {
         let accounts = try accounts()
         let load = InputLoader.load(paths: paths, options: .init(workers: workers, region: accounts.defaultRegion))
         let infra = InfrastructureBuilder.build(load)
-        var result = Scanner(knowledge: knowledge, accounts: accounts).scan(infra)
+        var scanner = Scanner(knowledge: knowledge, accounts: accounts)
+        scanner.workers = workers
+        var result = scanner.scan(infra)
         result.snippets = SnippetCollector.collect(for: result)
         return result
     }

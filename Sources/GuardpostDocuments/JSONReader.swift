@@ -64,6 +64,9 @@ struct JSONScanner {
     var colValue = 1
     var warnings: [ParseError] = []
     var scratch: [UInt8] = []
+    /// Children of the open arrays and objects (see `ChildStack`).
+    let items = ChildStack<Node>()
+    let entries = ChildStack<Node.Entry>()
 
     init(bytes: UnsafeRawBufferPointer, file: SourceFile, limits: ParseLimits) {
         self.b = bytes
@@ -140,8 +143,8 @@ struct JSONScanner {
     struct Container {
         var isObject: Bool
         var start: Mark
-        var items: [Node] = []
-        var entries: [Node.Entry] = []
+        /// Where this container's children start on the `items` (array) or `entries` (object) stack.
+        var childStart: Int
         var index: [String: Int]? = nil
         var key = ""
         var keyLocation: Location? = nil
@@ -166,7 +169,7 @@ struct JSONScanner {
                     pos += 1
                     node = Node(isObject ? .mapping([]) : .sequence([]), location: Location(file: file, start: start, end: mark(pos)))
                 } else {
-                    stack.append(Container(isObject: isObject, start: start))
+                    stack.append(Container(isObject: isObject, start: start, childStart: isObject ? entries.count : items.count))
                     if isObject { try readKey(into: &stack[stack.count - 1]) }
                     continue
                 }
@@ -187,7 +190,7 @@ struct JSONScanner {
                 }
                 let i = stack.count - 1
                 let isObject = stack[i].isObject
-                if isObject { addMember(node, to: &stack[i]) } else { stack[i].items.append(node) }
+                if isObject { addMember(node, to: &stack[i]) } else { items.push(node) }
                 skipWhitespace()
                 let what = isObject ? "expected ',' or '}' after object member" : "expected ',' or ']' after array element"
                 guard pos < n else { throw error("unexpected end of input: \(what)", at: pos) }
@@ -206,7 +209,7 @@ struct JSONScanner {
                 if d == (isObject ? cRBrace : cRBracket) {
                     pos += 1
                     let done = stack.removeLast()
-                    node = Node(done.isObject ? .mapping(done.entries) : .sequence(done.items),
+                    node = Node(done.isObject ? .mapping(entries.pop(from: done.childStart)) : .sequence(items.pop(from: done.childStart)),
                                 location: Location(file: file, start: done.start, end: mark(pos)))
                     continue
                 }
@@ -231,25 +234,27 @@ struct JSONScanner {
     mutating func addMember(_ value: Node, to o: inout Container) {
         let key = o.key
         let keyLocation = o.keyLocation!
+        let childStart = o.childStart
         var firstIndex: Int? = nil
         if let idx = o.index {
             firstIndex = idx[key]
         } else {
-            for (i, e) in o.entries.enumerated() where e.key == key { firstIndex = i; break }
+            for j in childStart..<entries.count where entries.withElement(at: j, { $0.key == key }) { firstIndex = j - childStart; break }
         }
         if let first = firstIndex {
-            let f = o.entries[first].keyLocation
+            let f = entries.withElement(at: childStart + first) { $0.keyLocation }
             warnings.append(ParseError(location: keyLocation,
                                        message: "duplicate key \"\(key)\" (first at \(f.line):\(f.column)); the first value is kept"))
             return
         }
-        o.entries.append(Node.Entry(key: key, keyLocation: keyLocation, value: value))
+        entries.push(Node.Entry(key: key, keyLocation: keyLocation, value: value))
+        let count = entries.count - childStart
         if o.index != nil {
-            o.index![key] = o.entries.count - 1
-        } else if o.entries.count >= 12 {
+            o.index![key] = count - 1
+        } else if count >= 12 {
             var d: [String: Int] = [:]
             d.reserveCapacity(32)
-            for (i, e) in o.entries.enumerated() { d[e.key] = i }
+            for i in 0..<count { d[entries.withElement(at: childStart + i, { $0.key })] = i }
             o.index = d
         }
     }

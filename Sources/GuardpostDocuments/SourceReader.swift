@@ -49,31 +49,49 @@ public enum SourceReader {
 
     static func readAll(fd: Int32, sizeHint: Int, limits: ParseLimits, fail: (String) -> ParseError) throws -> [UInt8] {
         let cap = limits.maxFileSize + 1
-        var out: [UInt8] = []
-        out.reserveCapacity(min(max(sizeHint, 0), limits.maxFileSize) + 1)
-        let chunk = 1 << 16
-        var buffer = [UInt8](repeating: 0, count: chunk)
-        while out.count < cap {
-            let want = min(chunk, cap - out.count)
-            let got = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, want) }
-            if got < 0 {
-                let e = errno
-                if e == EINTR { continue }
-                if e == EAGAIN || e == EWOULDBLOCK {
-                    // Only possible for non-regular input such as a non-blocking stdin: wait for data.
-                    var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                    _ = poll(&p, 1, -1)
-                    continue
-                }
-                throw fail(errnoMessage(e, action: "read error"))
+        // The size the file says it has (+1 to see the end): read straight into the array, no chunk copies.
+        let first = min(max(sizeHint, 0), limits.maxFileSize) + 1
+        var atEnd = false
+        var out = try [UInt8](unsafeUninitializedCapacity: first) { buffer, initialized in
+            initialized = 0
+            while initialized < first {
+                let got = try readSome(fd, buffer.baseAddress! + initialized, first - initialized, fail: fail)
+                if got == 0 { atEnd = true; break }
+                initialized += got
             }
-            if got == 0 { break }
-            out.append(contentsOf: buffer[0..<got])
+        }
+        // Longer than it said (growing file, standard input): the rest in chunks.
+        if !atEnd {
+            let chunk = 1 << 16
+            var buffer = [UInt8](repeating: 0, count: chunk)
+            while out.count < cap {
+                let want = min(chunk, cap - out.count)
+                let got = try buffer.withUnsafeMutableBytes { try readSome(fd, $0.baseAddress!, want, fail: fail) }
+                if got == 0 { break }
+                buffer.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<got])) }
+            }
         }
         if out.count > limits.maxFileSize {
             throw fail("file is larger than the limit of \(limits.maxFileSize) bytes")
         }
         return out
+    }
+
+    /// One read(2): the number of bytes read, 0 at the end; retries on EINTR, waits on EAGAIN.
+    static func readSome(_ fd: Int32, _ into: UnsafeMutableRawPointer, _ count: Int, fail: (String) -> ParseError) throws -> Int {
+        while true {
+            let got = systemRead(fd, into, count)
+            if got >= 0 { return got }
+            let e = errno
+            if e == EINTR { continue }
+            if e == EAGAIN || e == EWOULDBLOCK {
+                // Only possible for non-regular input such as a non-blocking stdin: wait for data.
+                var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                _ = poll(&p, 1, -1)
+                continue
+            }
+            throw fail(errnoMessage(e, action: "read error"))
+        }
     }
 
     static func refusedKind(_ mode: mode_t) -> String? {

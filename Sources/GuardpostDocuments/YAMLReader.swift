@@ -64,12 +64,13 @@ private struct Frame {
     var start: Mark
     var tag: String?
     var anchor: String?
-    var items: [Node] = []
-    var entries: [Node.Entry] = []
+    /// Where this container's children start on the builder's `items` (sequence) or `entries` (mapping) stack.
+    var childStart: Int
     var pendingKey: String? = nil
     var pendingKeyLocation: Location? = nil
     var pendingIsMerge = false
     var keyIndex: [String: Int]? = nil
+    /// Merged entries and where they go (an index among this mapping's own entries).
     var merges: [(at: Int, entries: [Node.Entry])] = []
     /// Nodes in this subtree (for the alias budget) and height (for the depth limit on aliases).
     var count = 1
@@ -86,6 +87,9 @@ private struct YAMLBuilder {
     let file: SourceFile
     let limits: ParseLimits
     var stack: [Frame] = []
+    /// Children of the open sequences and mappings (see `ChildStack`).
+    let items = ChildStack<Node>()
+    let entries = ChildStack<Node.Entry>()
     var anchors: [String: Anchored] = [:]
     var documents: [Node] = []
     var warnings: [ParseError] = []
@@ -161,9 +165,10 @@ private struct YAMLBuilder {
             if stack.count + 1 > limits.maxDepth { throw fail("nesting deeper than \(limits.maxDepth)", start) }
             let tagPtr = isMapping ? e.pointee.data.mapping_start.tag : e.pointee.data.sequence_start.tag
             let anchorPtr = isMapping ? e.pointee.data.mapping_start.anchor : e.pointee.data.sequence_start.anchor
-            stack.append(Frame(isMapping: isMapping, start: start, tag: Self.shortTag(tagPtr), anchor: Self.cString(anchorPtr)))
+            stack.append(Frame(isMapping: isMapping, start: start, tag: Self.shortTag(tagPtr), anchor: Self.cString(anchorPtr),
+                               childStart: isMapping ? entries.count : items.count))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            var frame = stack.removeLast()
+            let frame = stack.removeLast()
             let loc = Location(file: file, start: frame.start, end: mark(e.pointee.end_mark))
             let node: Node
             if frame.isMapping {
@@ -171,9 +176,10 @@ private struct YAMLBuilder {
                     // libyaml always emits a value; defensive only.
                     throw fail("mapping key without a value", loc.end)
                 }
-                node = Node(.mapping(frame.merges.isEmpty ? frame.entries : Self.applyMerges(&frame)), location: loc, tag: frame.tag)
+                let own = entries.pop(from: frame.childStart)
+                node = Node(.mapping(frame.merges.isEmpty ? own : Self.applyMerges(own, frame.merges)), location: loc, tag: frame.tag)
             } else {
-                node = Node(.sequence(frame.items), location: loc, tag: frame.tag)
+                node = Node(.sequence(items.pop(from: frame.childStart)), location: loc, tag: frame.tag)
             }
             try add(node, count: frame.count, height: frame.height, anchor: frame.anchor)
         case YAML_ALIAS_EVENT:
@@ -200,8 +206,9 @@ private struct YAMLBuilder {
     }
 
     var isExpectingKey: Bool {
-        guard let top = stack.last else { return false }
-        return top.isMapping && top.pendingKey == nil
+        // Reads two fields in place (`stack.last` would copy the whole frame: strings, dictionary, arrays).
+        let i = stack.count - 1
+        return i >= 0 && stack[i].isMapping && stack[i].pendingKey == nil
     }
 
     mutating func setKey(_ key: String, _ loc: Location, isMerge: Bool) {
@@ -264,7 +271,7 @@ private struct YAMLBuilder {
         stack[i].count += count
         if height + 1 > stack[i].height { stack[i].height = height + 1 }
         if !stack[i].isMapping {
-            stack[i].items.append(node)
+            items.push(node)
             return
         }
         // Mapping value (keys are handled before `add` is reached).
@@ -290,44 +297,45 @@ private struct YAMLBuilder {
             default:
                 throw fail("merge key '<<' needs a mapping or a sequence of mappings, found a \(node.kindName)", node.location.start)
             }
-            stack[i].merges.append((at: stack[i].entries.count, entries: merged))
+            stack[i].merges.append((at: entries.count - stack[i].childStart, entries: merged))
             return
         }
+        let childStart = stack[i].childStart
         var first: Int? = nil
         if let idx = stack[i].keyIndex {
             first = idx[key]
         } else {
-            for (j, entry) in stack[i].entries.enumerated() where entry.key == key { first = j; break }
+            for j in childStart..<entries.count where entries.withElement(at: j, { $0.key == key }) { first = j - childStart; break }
         }
         if let first {
-            let f = stack[i].entries[first].keyLocation
+            let f = entries.withElement(at: childStart + first) { $0.keyLocation }
             warnings.append(ParseError(location: keyLocation,
                                        message: "duplicate key \"\(key)\" (first at \(f.line):\(f.column)); the first value is kept"))
             return
         }
-        stack[i].entries.append(Node.Entry(key: key, keyLocation: keyLocation, value: node))
-        let n = stack[i].entries.count
+        entries.push(Node.Entry(key: key, keyLocation: keyLocation, value: node))
+        let n = entries.count - childStart
         if stack[i].keyIndex != nil {
             stack[i].keyIndex![key] = n - 1
         } else if n >= 12 {
             var d: [String: Int] = [:]
-            for (j, entry) in stack[i].entries.enumerated() { d[entry.key] = j }
+            for j in 0..<n { d[entries.withElement(at: childStart + j, { $0.key })] = j }
             stack[i].keyIndex = d
         }
     }
 
     /// Explicit keys win; among merges, the first one to supply a key wins. Merged entries go where `<<` was.
-    static func applyMerges(_ frame: inout Frame) -> [Node.Entry] {
-        var taken = Set<String>(frame.entries.map(\.key))
+    static func applyMerges(_ own: [Node.Entry], _ merges: [(at: Int, entries: [Node.Entry])]) -> [Node.Entry] {
+        var taken = Set<String>(own.map(\.key))
         var out: [Node.Entry] = []
-        out.reserveCapacity(frame.entries.count)
+        out.reserveCapacity(own.count)
         var m = 0
-        for i in 0...frame.entries.count {
-            while m < frame.merges.count && frame.merges[m].at == i {
-                for entry in frame.merges[m].entries where taken.insert(entry.key).inserted { out.append(entry) }
+        for i in 0...own.count {
+            while m < merges.count && merges[m].at == i {
+                for entry in merges[m].entries where taken.insert(entry.key).inserted { out.append(entry) }
                 m += 1
             }
-            if i < frame.entries.count { out.append(frame.entries[i]) }
+            if i < own.count { out.append(own[i]) }
         }
         return out
     }

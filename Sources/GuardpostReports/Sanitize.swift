@@ -3,6 +3,8 @@
 public enum Sanitize {
     /// Replaces C0/C1 control characters (except tab) with a visible escape, so `\u{1B}[2J` cannot clear a screen.
     public static func terminal(_ s: String) -> String {
+        // Fast path: printable ASCII and tabs need no change (almost every message and source line).
+        if s.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }) { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for scalar in s.unicodeScalars {

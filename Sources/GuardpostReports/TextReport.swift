@@ -19,6 +19,8 @@ public struct TextReport: Sendable {
         var out = ""
         let names = Dictionary(result.rules.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         var shown = 0
+        // Many findings share a remediation (one per cluster for the same policy): render each once.
+        var renderedFixes: [String: String] = [:]
         for f in result.findings where showInfo || f.severity != .info {
             shown += 1
             let sev: String
@@ -37,7 +39,7 @@ public struct TextReport: Sendable {
                 let text = Sanitize.terminal(line)
                 out += " \(number) | \(text)\n"
                 let caretColumn = max(1, f.location.column)
-                let prefix = String(line.prefix(caretColumn - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+                let prefix = caretPrefix(line, caretColumn - 1)
                 out += " \(pad) | \(prefix)\(paint("^", "1;32"))\n"
             }
             if let issue = f.predictedIssue {
@@ -47,7 +49,8 @@ public struct TextReport: Sendable {
             }
             if !f.assumptions.isEmpty { out += "  = rests on assumption: \(f.assumptions.joined(separator: ", "))\n" }
             if f.severity != .info || !f.remediation.isEmpty {
-                let fix = Sanitize.terminalLines(f.remediation).replacingNewlines(with: "\n         ")
+                let fix = renderedFixes[f.remediation] ?? Sanitize.terminalLines(f.remediation).replacingNewlines(with: "\n         ")
+                renderedFixes[f.remediation] = fix
                 if !fix.isEmpty { out += "  = fix: \(fix)\n" }
             }
             out += "\n"
@@ -55,6 +58,16 @@ public struct TextReport: Sendable {
         out += coverage(result)
         out += summary(result, shown: shown)
         return out
+    }
+
+    /// The first `count` characters of `line` as blanks (tabs kept), so that a caret lines up.
+    func caretPrefix(_ line: String, _ count: Int) -> String {
+        // ASCII (the usual case): one byte per character.
+        let bytes = line.utf8.prefix(max(0, count))
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: bytes.map { $0 == 0x09 ? 0x09 : 0x20 }, as: UTF8.self)
+        }
+        return String(line.prefix(count)).map { $0 == "\t" ? "\t" : " " }.joined()
     }
 
     func coverage(_ result: ScanResult) -> String {

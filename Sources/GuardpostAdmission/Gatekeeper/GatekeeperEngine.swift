@@ -24,16 +24,38 @@ public enum GatekeeperEngine {
         var constraint: GatekeeperConstraint
     }
 
-    static func evaluate(policies: [KubernetesObject], request: AdmissionRequest, reviewKind: String,
-                         applyConfig: Bool, source: String = "Original") -> [Evaluation] {
+    /// Templates (their Rego recognised), constraints and Config read once, to evaluate many requests against.
+    public struct PreparedPolicies {
         var templates: [String: GatekeeperTemplate] = [:]
         var constraints: [GatekeeperConstraint] = []
         var configs: [GatekeeperConfig] = []
+    }
+
+    public static func prepare(_ policies: [KubernetesObject]) -> PreparedPolicies {
+        var prepared = PreparedPolicies()
         for p in policies {
-            if let t = GatekeeperTemplate(p) { templates[t.constraintKind] = t }
-            else if let c = GatekeeperConstraint(p) { constraints.append(c) }
-            else if let c = GatekeeperConfig(p) { configs.append(c) }
+            if let t = GatekeeperTemplate(p) { prepared.templates[t.constraintKind] = t }
+            else if let c = GatekeeperConstraint(p) { prepared.constraints.append(c) }
+            else if let c = GatekeeperConfig(p) { prepared.configs.append(c) }
         }
+        return prepared
+    }
+
+    /// `evaluate(policies:request:)` with the policies read beforehand.
+    public static func evaluate(prepared: PreparedPolicies, request: AdmissionRequest) -> [AdmissionDecision] {
+        evaluate(prepared: prepared, request: request, reviewKind: request.kind, applyConfig: true).map(\.decision)
+    }
+
+    static func evaluate(policies: [KubernetesObject], request: AdmissionRequest, reviewKind: String,
+                         applyConfig: Bool, source: String = "Original") -> [Evaluation] {
+        evaluate(prepared: prepare(policies), request: request, reviewKind: reviewKind, applyConfig: applyConfig, source: source)
+    }
+
+    static func evaluate(prepared: PreparedPolicies, request: AdmissionRequest, reviewKind: String,
+                         applyConfig: Bool, source: String = "Original") -> [Evaluation] {
+        let templates = prepared.templates
+        let constraints = prepared.constraints
+        let configs = prepared.configs
         let objectAddress = [request.kind, request.namespace, request.name].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "/")
         let namespaceForExemption = request.kind == "Namespace" ? request.name : (request.namespace ?? "")
         var out: [Evaluation] = []

@@ -21,6 +21,7 @@ enum GatekeeperNativeTemplates {
 
     /// Removes comments and all whitespace, so formatting changes do not defeat recognition.
     static func normalize(_ rego: String) -> String {
+        if let ascii = normalizeASCII(rego) { return ascii }
         var out = ""
         for line in rego.split(separator: "\n", omittingEmptySubsequences: false) {
             var inString = false
@@ -33,6 +34,59 @@ enum GatekeeperNativeTemplates {
             out += kept.filter { !$0.isWhitespace }
         }
         return out
+    }
+
+    /// `normalize` for ASCII text (almost all Rego), over bytes: the same lines (split at a newline that
+    /// does not follow a carriage return: CR LF is one Character), the same quote and comment rule, the
+    /// same whitespace (ASCII: tab, LF, VT, FF, CR, space). nil when the text is not ASCII.
+    static func normalizeASCII(_ rego: String) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(rego.utf8.count)
+        var inString = false
+        var inComment = false
+        var previous: UInt8 = 0
+        for c in rego.utf8 {
+            if c >= 0x80 { return nil }
+            if c == 0x0A && previous != 0x0D {
+                // A new line: the quote and comment state start over.
+                inString = false
+                inComment = false
+                previous = c
+                continue
+            }
+            previous = c
+            if inComment { continue }
+            if c == 0x22 { inString.toggle() }
+            if c == 0x23 && !inString { inComment = true; continue }
+            if c == 0x20 || (c >= 0x09 && c <= 0x0D) { continue }
+            out.append(c)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The library's fingerprints, normalized once.
+    static let normalizedFingerprints: [String: [String]] = Dictionary(
+        all.map { ($0.package, $0.fingerprint.map(normalize)) }, uniquingKeysWith: { a, _ in a })
+
+    /// Whether `haystack` contains `needle`: bytewise when both are ASCII (where it is the same as
+    /// Foundation's search), Foundation's `contains` otherwise.
+    static func contains(_ haystack: String, _ needle: String, haystackIsASCII: Bool) -> Bool {
+        guard haystackIsASCII, needle.utf8.allSatisfy({ $0 < 0x80 }) else { return haystack.contains(needle) }
+        let h = Array(haystack.utf8), n = Array(needle.utf8)
+        if n.isEmpty { return haystack.contains(needle) }
+        if n.count > h.count { return false }
+        let first = n[0]
+        var i = 0
+        let last = h.count - n.count
+        while i <= last {
+            if h[i] == first {
+                var j = 1
+                while j < n.count && h[i + j] == n[j] { j += 1 }
+                if j == n.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     static func package(of rego: String) -> String? {
@@ -48,7 +102,10 @@ enum GatekeeperNativeTemplates {
     static func recognize(rego: String) -> GatekeeperNativeTemplate? {
         let normalized = normalize(rego)
         let pkg = package(of: rego)
-        func matches(_ t: GatekeeperNativeTemplate) -> Bool { t.fingerprint.allSatisfy { normalized.contains(normalize($0)) } }
+        let ascii = normalized.utf8.allSatisfy { $0 < 0x80 }
+        func matches(_ t: GatekeeperNativeTemplate) -> Bool {
+            (normalizedFingerprints[t.package] ?? t.fingerprint.map(normalize)).allSatisfy { contains(normalized, $0, haystackIsASCII: ascii) }
+        }
         if let pkg, let t = all.first(where: { $0.package == pkg }), matches(t) { return t }
         if let pkg, all.contains(where: { $0.package == pkg }) { return nil }
         return all.first(where: matches)

@@ -8,8 +8,26 @@ public enum KyvernoEngine {
         obj.apiVersion.hasPrefix("kyverno.io/") || obj.apiVersion.hasPrefix("policies.kyverno.io/")
     }
 
+    /// Kyverno policies parsed once (autogen rules included), to evaluate many requests against.
+    public struct PreparedPolicies {
+        struct Entry {
+            var object: KubernetesObject
+            var policy: KyvernoPolicy
+        }
+        var entries: [Entry]
+    }
+
+    public static func prepare(_ policies: [KubernetesObject]) -> PreparedPolicies {
+        PreparedPolicies(entries: policies.filter(isKyvernoPolicy).map { PreparedPolicies.Entry(object: $0, policy: KyvernoPolicy($0)) })
+    }
+
     /// One decision per rule that applies to the request (or that could not be evaluated).
     public static func evaluate(policies: [KubernetesObject], request: AdmissionRequest) -> [AdmissionDecision] {
+        evaluate(prepared: prepare(policies), request: request)
+    }
+
+    /// `evaluate(policies:request:)` with the policies parsed beforehand.
+    public static func evaluate(prepared: PreparedPolicies, request: AdmissionRequest) -> [AdmissionDecision] {
         let resource = KValue(request.object)
         let objectAddress = request.namespace.map { "\(request.kind)/\($0)/\(request.name)" } ?? "\(request.kind)/\(request.name)"
         let (group, version) = splitAPIVersion(request.apiVersion)
@@ -21,8 +39,9 @@ public enum KyvernoEngine {
                                       username: request.username, groups: request.groups)
         let ctx = context(resource: resource, info: info)
         var out: [AdmissionDecision] = []
-        for obj in policies where isKyvernoPolicy(obj) {
-            let policy = KyvernoPolicy(obj)
+        for entry in prepared.entries {
+            let obj = entry.object
+            let policy = entry.policy
             if let why = policy.unsupported {
                 out.append(AdmissionDecision(engine: .kyverno, policy: policy.address, outcome: .cannotEvaluate(reason: why + "; check by hand"),
                                              message: why, location: obj.location, object: objectAddress))

@@ -16,6 +16,8 @@ public struct AdmissionSimulation: Sendable {
         public var agentVersion: String
         public var image: String?
         public var objects: [KubernetesObject]
+        /// Targets with the same id have the same `objects` (the same manifests apply to them).
+        var selectionID: Int = 0
     }
 
     public struct Evaluated: Sendable {
@@ -30,25 +32,79 @@ public struct AdmissionSimulation: Sendable {
 
     /// Manifests that apply to cluster `name` (by `.guardpost.yml` mapping; unmapped manifests apply everywhere).
     static func objects(for clusterName: String?, context: CheckContext) -> [KubernetesObject] {
-        let all = context.infrastructure.kubernetesObjects
-        guard !context.accounts.manifests.isEmpty else { return all }
-        return all.filter { obj in
-            let path = obj.location.file.path
-            let mappings = context.accounts.manifests.filter { m in m.paths.contains { AccountContext.pathMatches(path, prefix: $0) } }
-            if mappings.isEmpty { return true }
-            guard let clusterName else { return true }
-            return mappings.contains { $0.cluster == clusterName }
+        var selector = ManifestSelector(context)
+        return selector.objects(for: clusterName).objects
+    }
+
+    /// Decides once per object which clusters its manifest is mapped to, and once per distinct result
+    /// which objects a cluster gets; clusters that get the same objects share one array and one id.
+    struct ManifestSelector {
+        let all: [KubernetesObject]
+        /// Per object, the clusters its path is mapped to (empty: every cluster); nil when nothing is mapped.
+        let mappedTo: [Set<String>]?
+        let mappedNames: Set<String>
+        var byName: [String: (id: Int, objects: [KubernetesObject])] = [:]
+        var unmappedOnly: (id: Int, objects: [KubernetesObject])?
+        var nextID = 1
+
+        init(_ context: CheckContext) {
+            all = context.infrastructure.kubernetesObjects
+            let manifests = context.accounts.manifests
+            guard !manifests.isEmpty else {
+                mappedTo = nil
+                mappedNames = []
+                return
+            }
+            var perObject: [Set<String>] = []
+            perObject.reserveCapacity(all.count)
+            var names = Set<String>()
+            for obj in all {
+                let path = obj.location.file.path
+                var clusters = Set<String>()
+                for m in manifests where m.paths.contains(where: { AccountContext.pathMatches(path, prefix: $0) }) { clusters.insert(m.cluster) }
+                names.formUnion(clusters)
+                perObject.append(clusters)
+            }
+            mappedTo = perObject
+            mappedNames = names
+        }
+
+        /// Id 0 is "every object".
+        mutating func objects(for clusterName: String?) -> (id: Int, objects: [KubernetesObject]) {
+            guard let mappedTo, let clusterName else { return (0, all) }
+            if !mappedNames.contains(clusterName) {
+                if let u = unmappedOnly { return u }
+                let u = (id: nextID, objects: all.indices.filter { mappedTo[$0].isEmpty }.map { all[$0] })
+                nextID += 1
+                unmappedOnly = u
+                return u
+            }
+            if let s = byName[clusterName] { return s }
+            let s = (id: nextID, objects: all.indices.filter { mappedTo[$0].isEmpty || mappedTo[$0].contains(clusterName) }.map { all[$0] })
+            nextID += 1
+            byName[clusterName] = s
+            return s
         }
     }
 
     public static func targets(_ context: CheckContext) -> [Target] {
         let infra = context.infrastructure
+        var selector = ManifestSelector(context)
+        var images: [String: String?] = [:]
         func target(_ index: Int?, name: String, region: String?, version: String) -> Target {
             let r = region ?? context.accounts.defaultRegion
             let regionValue = r ?? assumedRegion
-            let image = AgentVersion(version).flatMap { context.knowledge.agentImage(region: regionValue, version: $0.description) }
-            return Target(clusterIndex: index, clusterName: name, region: regionValue, regionAssumed: r == nil,
-                          agentVersion: version, image: image, objects: objects(for: index == nil ? nil : name, context: context))
+            let imageKey = regionValue + "\u{0}" + version
+            let image: String?
+            if let cached = images[imageKey] { image = cached } else {
+                image = AgentVersion(version).flatMap { context.knowledge.agentImage(region: regionValue, version: $0.description) }
+                images[imageKey] = image
+            }
+            let selection = selector.objects(for: index == nil ? nil : name)
+            var t = Target(clusterIndex: index, clusterName: name, region: regionValue, regionAssumed: r == nil,
+                           agentVersion: version, image: image, objects: selection.objects)
+            t.selectionID = selection.id
+            return t
         }
         if infra.clusters.isEmpty {
             guard !infra.kubernetesObjects.isEmpty else { return [] }
@@ -65,11 +121,12 @@ public struct AdmissionSimulation: Sendable {
         let scanned = Set(out.map(\.clusterName))
         var implicit: [String] = []
         for m in context.accounts.manifests where !scanned.contains(m.cluster) && !implicit.contains(m.cluster) { implicit.append(m.cluster) }
-        for name in implicit {
+        for (k, name) in implicit.enumerated() {
             var t = target(nil, name: name, region: nil, version: context.knowledge.newestAgent.description)
             t.objects = infra.kubernetesObjects.filter { obj in
                 context.accounts.manifests.contains { $0.cluster == name && $0.paths.contains { AccountContext.pathMatches(obj.location.file.path, prefix: $0) } }
             }
+            t.selectionID = -(k + 1) // its own objects: never shares evaluations with another target
             if !t.objects.isEmpty { out.append(t) }
         }
         return out
@@ -115,19 +172,59 @@ public struct AdmissionSimulation: Sendable {
     }
 
     /// Every decision of every admission policy for every target.
+    /// Requests and decisions depend only on the target's manifests, region and agent version, so they
+    /// are computed once per distinct combination, not once per cluster.
+    struct EvaluationKey: Hashable {
+        var selectionID: Int
+        var region: String
+        var agentVersion: String
+    }
+
+    /// The objects `include` accepts, tested in place (`filter` copies every object to test it).
+    static func select(_ objects: [KubernetesObject], _ include: (KubernetesObject) -> Bool) -> [KubernetesObject] {
+        objects.withUnsafeBufferPointer { buffer in
+            var out: [KubernetesObject] = []
+            for i in buffer.indices where include(buffer[i]) { out.append(buffer[i]) }
+            return out
+        }
+    }
+
     public static func evaluate(_ context: CheckContext, engine: AdmissionEngineKind) -> [Evaluated] {
         var out: [Evaluated] = []
+        var memo: [EvaluationKey: [(request: AdmissionRequest, decisions: [AdmissionDecision])]] = [:]
+        // The policies of a manifest selection are read (parsed, autogen rules built, Rego recognised) once.
+        var kyverno: [Int: KyvernoEngine.PreparedPolicies] = [:]
+        var gatekeeper: [Int: GatekeeperEngine.PreparedPolicies] = [:]
         for target in targets(context) {
-            let policies: [KubernetesObject]
-            switch engine {
-            case .kyverno: policies = target.objects.filter(KyvernoEngine.isKyvernoPolicy)
-            case .gatekeeper: policies = target.objects.filter(GatekeeperEngine.isGatekeeperObject)
-            default: policies = []
+            let key = EvaluationKey(selectionID: target.selectionID, region: target.region, agentVersion: target.agentVersion)
+            let evaluated: [(request: AdmissionRequest, decisions: [AdmissionDecision])]
+            if let m = memo[key] {
+                evaluated = m
+            } else {
+                let policies: [KubernetesObject]
+                switch engine {
+                case .kyverno: policies = select(target.objects, KyvernoEngine.isKyvernoPolicy)
+                case .gatekeeper: policies = select(target.objects, GatekeeperEngine.isGatekeeperObject)
+                default: policies = []
+                }
+                if policies.isEmpty {
+                    evaluated = []
+                } else if engine == .kyverno {
+                    let prepared = kyverno[target.selectionID] ?? KyvernoEngine.prepare(policies)
+                    kyverno[target.selectionID] = prepared
+                    evaluated = requests(for: target, knowledge: context.knowledge).map { request in
+                        (request, KyvernoEngine.evaluate(prepared: prepared, request: request))
+                    }
+                } else {
+                    let prepared = gatekeeper[target.selectionID] ?? GatekeeperEngine.prepare(policies)
+                    gatekeeper[target.selectionID] = prepared
+                    evaluated = requests(for: target, knowledge: context.knowledge).map { request in
+                        (request, GatekeeperEngine.evaluate(prepared: prepared, request: request))
+                    }
+                }
+                memo[key] = evaluated
             }
-            guard !policies.isEmpty else { continue }
-            for request in requests(for: target, knowledge: context.knowledge) {
-                let decisions = engine == .kyverno ? KyvernoEngine.evaluate(policies: policies, request: request)
-                                                   : GatekeeperEngine.evaluate(policies: policies, request: request)
+            for (request, decisions) in evaluated {
                 for d in decisions { out.append(Evaluated(target: target, request: request, decision: d)) }
             }
         }
@@ -142,17 +239,30 @@ enum AdmissionFindings {
     static func make(_ evaluated: [AdmissionSimulation.Evaluated], rule: RuleMetadata, context: CheckContext,
                      fix: (AdmissionSimulation.Evaluated) -> String) -> [Finding] {
         var out: [Finding] = []
-        var seen = Set<String>()
+        // Keys are structs, not formatted strings: this loop runs once per decision per cluster.
+        struct ClusterPolicy: Hashable { var cluster: Int; var policy: String }
+        struct Seen: Hashable { var cluster: Int; var clusterName: String; var policy: String; var rule: String; var object: String; var outcome: String }
+        var seen = Set<Seen>()
         // A policy that denies the DaemonSet also stops its pods from ever being created: report the DaemonSet.
-        let deniedDaemonSets = Set(evaluated.filter { $0.request.kind == "DaemonSet" && $0.decision.outcome == .deny }
-            .map { "\($0.target.clusterIndex ?? -1)|\($0.decision.policy)" })
+        var deniedDaemonSets = Set<ClusterPolicy>()
+        for e in evaluated where e.request.kind == "DaemonSet" && e.decision.outcome == .deny {
+            deniedDaemonSets.insert(ClusterPolicy(cluster: e.target.clusterIndex ?? -1, policy: e.decision.policy))
+        }
+        let assumptionIDs = Set(context.knowledge.assumptions.map(\.id))
+        // The same decision recurs for every cluster that gets the same manifests: decide its assumptions once.
+        var assumptionsByDecision: [String: [String]] = [:]
         for e in evaluated {
             let d = e.decision
-            if e.request.kind == "Pod", d.outcome == .deny, deniedDaemonSets.contains("\(e.target.clusterIndex ?? -1)|\(d.policy)") { continue }
+            switch d.outcome {
+            case .pass, .notApplicable: continue // no finding (decided before building any text)
+            default: break
+            }
+            if e.request.kind == "Pod", d.outcome == .deny, deniedDaemonSets.contains(ClusterPolicy(cluster: e.target.clusterIndex ?? -1, policy: d.policy)) { continue }
             let objectName = "\(e.request.kind)/\(e.request.namespace.map { $0 + "/" } ?? "")\(e.request.name)"
             // "Cannot evaluate" is said once per policy rule and cluster, not once per object it would see.
             let objectKey = { if case .cannotEvaluate = d.outcome { return "*" } else { return objectName } }()
-            let key = "\(e.target.clusterIndex ?? -1)|\(e.target.clusterName)|\(d.policy)|\(d.rule ?? "")|\(objectKey)|\(outcomeKey(d.outcome))"
+            let key = Seen(cluster: e.target.clusterIndex ?? -1, clusterName: e.target.clusterName, policy: d.policy, rule: d.rule ?? "",
+                           object: objectKey, outcome: outcomeKey(d.outcome))
             guard seen.insert(key).inserted else { continue }
             let clusterText = e.target.clusterIndex == nil && e.target.clusterName.hasPrefix("(") ? "" : " in cluster '\(e.target.clusterName)'"
             let regionNote = e.target.regionAssumed ? " (region unknown: registry of \(e.target.region) assumed; set `region` in .guardpost.yml)" : ""
@@ -185,9 +295,16 @@ enum AdmissionFindings {
             case .pass, .notApplicable:
                 continue
             }
+            func assumptionsOf(_ e: AdmissionSimulation.Evaluated) -> [String] {
+                let key = e.request.kind + "\u{0}" + e.decision.message
+                if let a = assumptionsByDecision[key] { return a }
+                let a = assumptions(for: e, known: assumptionIDs)
+                assumptionsByDecision[key] = a
+                return a
+            }
             var f = Finding(ruleId: rule.id, severity: severity, message: message, location: d.location, resource: d.policy,
                             attribute: d.rule, cluster: e.target.clusterIndex.map { context.infrastructure.clusters[$0].resource.address },
-                            effect: effect, remediation: d.outcome == .deny ? fix(e) : "", assumptions: assumptions(for: e, context: context))
+                            effect: effect, remediation: d.outcome == .deny ? fix(e) : "", assumptions: assumptionsOf(e))
             f.clusterIndex = e.target.clusterIndex
             out.append(f)
         }
@@ -206,7 +323,10 @@ enum AdmissionFindings {
 
     /// The agent objects rest on several UNCONFIRMED facts; name the ones that matter to the decision.
     static func assumptions(for e: AdmissionSimulation.Evaluated, context: CheckContext) -> [String] {
-        let ids = Set(context.knowledge.assumptions.map(\.id))
+        assumptions(for: e, known: Set(context.knowledge.assumptions.map(\.id)))
+    }
+
+    static func assumptions(for e: AdmissionSimulation.Evaluated, known ids: Set<String>) -> [String] {
         var out: [String] = []
         let text = e.decision.message.lowercased()
         if text.contains("image") || text.contains("registr") || text.contains("repo") {

@@ -48,43 +48,96 @@ public struct ClusterContext: Sendable {
     static let runtimeFeatureNames: Set<String> = ["RUNTIME_MONITORING", "EKS_RUNTIME_MONITORING"]
 
     public static func resolve(cluster index: EntityIndex, infrastructure infra: Infrastructure, accounts: AccountContext) -> ClusterContext {
-        let cluster = infra.clusters[index]
-        let path = cluster.resource.location.file.path
-        let account = accounts.account(forPath: path)?.id
-        let region = cluster.region ?? accounts.defaultRegion
-        // Features in the scan that govern this cluster: same account (by path mapping, or both unmapped)
-        // and same region when both are known.
-        // 1. features declared with the cluster (same plan, template or Terraform folder);
-        // 2. else features of the same declared account (.guardpost.yml paths);
-        // 3. else, when nobody says which account is which, the scan's GuardDuty configuration if it
-        //    is unambiguous (all of it in one place).
-        let runtime = infra.features.indices.filter { infra.features[$0].name.value.map(runtimeFeatureNames.contains) == true }
-        func regionMatches(_ f: GuardDutyFeature) -> Bool {
-            let fRegion = f.region ?? accounts.defaultRegion
-            if let fRegion, let region, fRegion != region { return false }
-            return true
+        var resolver = Resolver(infrastructure: infra, accounts: accounts)
+        return resolver.resolve(cluster: index)
+    }
+
+    /// Resolves every cluster of a scan. What governs a cluster depends only on its scope, account and
+    /// region: runtime features are indexed once by scope and by account (each feature's account looked
+    /// up once), and the decision is memoized per (scope, account, region), so resolving all clusters
+    /// is linear in clusters + features instead of clusters x features.
+    struct Resolver {
+        let infra: Infrastructure
+        let accounts: AccountContext
+        private var indexed = false
+        private var byScope: [String: [EntityIndex]] = [:]
+        private var byAccount: [String: [EntityIndex]] = [:]
+        /// Runtime features of no declared account, when they all come from one scope (else empty).
+        private var unmappedSingleScope: [EntityIndex] = []
+        private var memo: [Key: (features: [EntityIndex], rm: SettingSource, aac: SettingSource)] = [:]
+
+        struct Key: Hashable {
+            var scope: String
+            var account: String?
+            var region: String?
         }
-        var applicable = runtime.filter { infra.features[$0].resource.scope == cluster.resource.scope && regionMatches(infra.features[$0]) }
-        if applicable.isEmpty, let account {
-            applicable = runtime.filter {
-                accounts.account(forPath: infra.features[$0].resource.location.file.path)?.id == account && regionMatches(infra.features[$0])
+
+        init(infrastructure: Infrastructure, accounts: AccountContext) {
+            self.infra = infrastructure
+            self.accounts = accounts
+        }
+
+        private mutating func index() {
+            indexed = true
+            var unmapped: [EntityIndex] = []
+            var unmappedScopes = Set<String>()
+            for i in infra.features.indices where infra.features[i].name.value.map(runtimeFeatureNames.contains) == true {
+                let f = infra.features[i]
+                byScope[f.resource.scope, default: []].append(i)
+                if let account = accounts.account(forPath: f.resource.location.file.path)?.id {
+                    byAccount[account, default: []].append(i)
+                } else {
+                    unmapped.append(i)
+                    unmappedScopes.insert(f.resource.scope)
+                }
             }
+            unmappedSingleScope = unmappedScopes.count == 1 ? unmapped : []
         }
-        if applicable.isEmpty, account == nil {
-            let unmapped = runtime.filter { accounts.account(forPath: infra.features[$0].resource.location.file.path) == nil }
-            if Set(unmapped.map { infra.features[$0].resource.scope }).count == 1 {
-                applicable = unmapped.filter { regionMatches(infra.features[$0]) }
+
+        mutating func resolve(cluster index: EntityIndex) -> ClusterContext {
+            let cluster = infra.clusters[index]
+            let path = cluster.resource.location.file.path
+            let account = accounts.account(forPath: path)?.id
+            let region = cluster.region ?? accounts.defaultRegion
+            let key = Key(scope: cluster.resource.scope, account: account, region: region)
+            let settings: (features: [EntityIndex], rm: SettingSource, aac: SettingSource)
+            if let m = memo[key] { settings = m } else {
+                settings = decide(key)
+                memo[key] = settings
             }
+            return ClusterContext(cluster: index, account: account, region: region, runtimeMonitoring: settings.rm,
+                                  automatedAgent: settings.aac, features: settings.features)
         }
-        var (rm, aac) = decide(applicable, infrastructure: infra)
-        let declared = accounts.settings(account: account, region: region)
-        if rm.toggle == .unknown, declared.runtimeMonitoring != .unknown {
-            rm = SettingSource(toggle: declared.runtimeMonitoring, origin: accounts.source ?? AccountContextLoader.fileName)
+
+        private mutating func decide(_ key: Key) -> (features: [EntityIndex], rm: SettingSource, aac: SettingSource) {
+            if !indexed { index() }
+            let region = key.region
+            func regionMatches(_ i: EntityIndex) -> Bool {
+                let fRegion = infra.features[i].region ?? accounts.defaultRegion
+                if let fRegion, let region, fRegion != region { return false }
+                return true
+            }
+            // 1. features declared with the cluster (same plan, template or Terraform folder);
+            // 2. else features of the same declared account (.guardpost.yml paths);
+            // 3. else, when nobody says which account is which, the scan's GuardDuty configuration if it
+            //    is unambiguous (all of it in one place).
+            var applicable = (byScope[key.scope] ?? []).filter(regionMatches)
+            if applicable.isEmpty, let account = key.account {
+                applicable = (byAccount[account] ?? []).filter(regionMatches)
+            }
+            if applicable.isEmpty, key.account == nil {
+                applicable = unmappedSingleScope.filter(regionMatches)
+            }
+            var (rm, aac) = ClusterContext.decide(applicable, infrastructure: infra)
+            let declared = accounts.settings(account: key.account, region: region)
+            if rm.toggle == .unknown, declared.runtimeMonitoring != .unknown {
+                rm = SettingSource(toggle: declared.runtimeMonitoring, origin: accounts.source ?? AccountContextLoader.fileName)
+            }
+            if aac.toggle == .unknown, declared.automatedAgentConfiguration != .unknown {
+                aac = SettingSource(toggle: declared.automatedAgentConfiguration, origin: accounts.source ?? AccountContextLoader.fileName)
+            }
+            return (applicable, rm, aac)
         }
-        if aac.toggle == .unknown, declared.automatedAgentConfiguration != .unknown {
-            aac = SettingSource(toggle: declared.automatedAgentConfiguration, origin: accounts.source ?? AccountContextLoader.fileName)
-        }
-        return ClusterContext(cluster: index, account: account, region: region, runtimeMonitoring: rm, automatedAgent: aac, features: applicable)
     }
 
     /// Runtime Monitoring and automated agent configuration as the given features decide them: account

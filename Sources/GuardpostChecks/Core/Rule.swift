@@ -79,9 +79,8 @@ public struct CheckContext: Sendable {
         self.infrastructure = infrastructure
         self.knowledge = knowledge
         self.accounts = accounts
-        self.clusterContexts = infrastructure.clusters.indices.map {
-            ClusterContext.resolve(cluster: $0, infrastructure: infrastructure, accounts: accounts)
-        }
+        var resolver = ClusterContext.Resolver(infrastructure: infrastructure, accounts: accounts)
+        self.clusterContexts = infrastructure.clusters.indices.map { resolver.resolve(cluster: $0) }
     }
 }
 

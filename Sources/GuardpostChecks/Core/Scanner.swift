@@ -1,3 +1,4 @@
+import Dispatch
 import GuardpostDocuments
 import GuardpostModel
 import GuardpostKnowledge
@@ -29,6 +30,9 @@ public struct Scanner: Sendable {
     public var rules: [any Rule]
     public var knowledge: Knowledge
     public var accounts: AccountContext
+    /// Rules run in parallel on this many threads (0: one per core; 1: one after the other). The
+    /// findings are the same whatever the number: they are gathered in rule order, then sorted.
+    public var workers: Int = 1
 
     public init(rules: [any Rule] = RuleRegistry.all, knowledge: Knowledge = .embedded, accounts: AccountContext = AccountContext()) {
         self.rules = rules
@@ -39,13 +43,49 @@ public struct Scanner: Sendable {
     public func scan(_ infrastructure: Infrastructure) -> ScanResult {
         let context = CheckContext(infrastructure: infrastructure, knowledge: knowledge, accounts: accounts)
         var findings: [Finding] = []
-        for rule in rules { findings += rule.check(context) }
+        for perRule in Self.run(rules, context, workers: workers) { findings += perRule }
         findings = applySuppressions(findings)
-        findings.sort(by: Finding.ordered)
+        findings = Self.sorted(findings)
         let predictions = CoveragePredictor.predict(context: context, findings: findings)
         return ScanResult(infrastructure: infrastructure, findings: findings, predictions: predictions,
                           statistics: CoverageStatistics(predictions), diagnostics: infrastructure.diagnostics,
                           knowledgeDate: knowledge.checkedDate, rules: rules.map(\.metadata))
+    }
+
+    /// Each rule's findings, in rule order.
+    static func run(_ rules: [any Rule], _ context: CheckContext, workers: Int) -> [[Finding]] {
+        let n = workers > 0 ? workers : ProcessorCount.online
+        guard n > 1, rules.count > 1 else { return rules.map { $0.check(context) } }
+        var out = [[Finding]](repeating: [], count: rules.count)
+        let next = NextIndex()
+        out.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: min(n, rules.count)) { _ in
+                while let i = next.take(below: rules.count) { (base + i).pointee = rules[i].check(context) }
+            }
+        }
+        return out
+    }
+
+    /// `findings.sorted(by: Finding.ordered)`, without comparing path strings in the sort: each distinct
+    /// path is ranked once, then the sort compares (rank, line, column) and falls back to the rest of
+    /// `Finding.ordered` only on ties. The same order (the comparison is equivalent, the sort the same).
+    static func sorted(_ findings: [Finding]) -> [Finding] {
+        var rank: [String: Int] = [:]
+        for f in findings { rank[f.location.file.path] = 0 }
+        for (i, p) in rank.keys.sorted().enumerated() { rank[p] = i }
+        struct Key { var rank: Int; var start: Mark; var index: Int }
+        var keys = findings.indices.map { Key(rank: rank[findings[$0].location.file.path]!, start: findings[$0].location.start, index: $0) }
+        findings.withUnsafeBufferPointer { f in
+            keys.sort { a, b in
+                if a.rank != b.rank { return a.rank < b.rank }
+                if a.start != b.start { return a.start < b.start }
+                if f[a.index].ruleId != f[b.index].ruleId { return f[a.index].ruleId < f[b.index].ruleId }
+                if f[a.index].resource != f[b.index].resource { return f[a.index].resource < f[b.index].resource }
+                return f[a.index].message < f[b.index].message
+            }
+        }
+        return keys.map { findings[$0.index] }
     }
 
     func applySuppressions(_ findings: [Finding]) -> [Finding] {
@@ -146,3 +186,31 @@ public enum CoveragePredictor {
         return out
     }
 }
+
+/// Hands out 0, 1, 2 ... to worker threads.
+final class NextIndex: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var value = 0
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func take(below limit: Int) -> Int? {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}
+
+enum ProcessorCount {
+    static var online: Int {
+        let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        return n > 0 ? Int(n) : 1
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -17,10 +17,15 @@ public struct GatekeeperDeniesAgentRule: Rule {
         examples: GatekeeperExamples.all)
 
     public func check(_ context: CheckContext) -> [Finding] {
-        AdmissionFindings.make(AdmissionSimulation.evaluate(context, engine: .gatekeeper), rule: metadata, context: context) { e in
+        // The constraint is looked up among the target's manifests once per (manifest selection, policy),
+        // not once per cluster.
+        var labelKeys: [String: [String]] = [:]
+        return AdmissionFindings.make(AdmissionSimulation.evaluate(context, engine: .gatekeeper), rule: metadata, context: context) { e in
             let text = e.decision.message
             if text.contains("label"), e.request.kind == "Namespace" {
-                let keys = requiredLabelKeys(e, context: context)
+                let memoKey = "\(e.target.selectionID)|\(e.decision.policy)"
+                let keys = labelKeys[memoKey] ?? requiredLabelKeys(e, context: context)
+                labelKeys[memoKey] = keys
                 let labels = keys.isEmpty ? "      <label>: <value>" : keys.map { "      \($0): <value>" }.joined(separator: "\n")
                 return "Create the add-on's namespace with the required labels before installing the add-on (GuardDuty reuses it):\n  apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: amazon-guardduty\n    labels:\n\(labels)\nor add `amazon-guardduty` to the constraint's spec.match.excludedNamespaces."
             }

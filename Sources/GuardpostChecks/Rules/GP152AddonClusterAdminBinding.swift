@@ -45,10 +45,17 @@ public struct AddonClusterAdminBindingRule: Rule {
 
     public func check(_ context: CheckContext) -> [Finding] {
         var out: [Finding] = []
+        // The decisions depend only on the target's manifests: once per distinct selection, not per cluster.
+        var memo: [Int: [AdmissionDecision]] = [:]
         for target in AdmissionSimulation.targets(context) {
-            let rbac = target.objects.filter { $0.group == "rbac.authorization.k8s.io" }
-            guard !rbac.isEmpty else { continue }
-            let decisions = RBACCheck.evaluate(objects: rbac).map {
+            let rbacDecisions: [AdmissionDecision]
+            if let m = memo[target.selectionID] { rbacDecisions = m } else {
+                let rbac = AdmissionSimulation.select(target.objects) { $0.apiVersion.hasPrefix("rbac.authorization.k8s.io/") }
+                rbacDecisions = rbac.isEmpty ? [] : RBACCheck.evaluate(objects: rbac)
+                memo[target.selectionID] = rbacDecisions
+            }
+            guard !rbacDecisions.isEmpty else { continue }
+            let decisions = rbacDecisions.map {
                 AdmissionSimulation.Evaluated(target: target, request: AdmissionRequest(object: Node(.null, location: $0.location), apiVersion: "v1",
                                                                                        kind: "User", name: RBACCheck.addonUser, namespace: nil),
                                               decision: $0)

@@ -170,6 +170,13 @@ struct ConfigurationIndex {
     /// Walks an `expressions` tree: leaves are `{constant_value}` or `{references}`; blocks are arrays of objects.
     func walkExpressions(_ node: Node, path: [PathComponent], module: [String],
                          configured: inout Set<String>, references: inout [Reference]) {
+        var path = path
+        walk(node, &path, module: module, configured: &configured, references: &references)
+    }
+
+    /// `walkExpressions` with one path array extended and shortened in place (not a new array per step).
+    private func walk(_ node: Node, _ path: inout [PathComponent], module: [String],
+                      configured: inout Set<String>, references: inout [Reference]) {
         switch node.value {
         case .mapping(let entries):
             let isLeaf = !entries.isEmpty && entries.allSatisfy { $0.key == "constant_value" || $0.key == "references" }
@@ -179,21 +186,46 @@ struct ConfigurationIndex {
                     var seen = Set<String>()
                     for ref in refs {
                         guard let text = ref.string else { continue }
-                        for (target, attribute) in resolve(text, module: module, depth: 0) where seen.insert(target).inserted {
+                        for (target, attribute) in resolveCached(text, module: module) where seen.insert(target).inserted {
                             references.append(Reference(path: path, target: target, attribute: attribute, location: ref.location))
                         }
                     }
                 }
             } else {
-                for e in entries { walkExpressions(e.value, path: path + [.key(e.key)], module: module, configured: &configured, references: &references) }
+                for e in entries {
+                    path.append(.key(e.key))
+                    walk(e.value, &path, module: module, configured: &configured, references: &references)
+                    path.removeLast()
+                }
             }
         case .sequence(let items):
             if !path.isEmpty { configured.insert(path.dotted) }
             for (i, item) in items.enumerated() {
-                walkExpressions(item, path: path + [.index(i)], module: module, configured: &configured, references: &references)
+                path.append(.index(i))
+                walk(item, &path, module: module, configured: &configured, references: &references)
+                path.removeLast()
             }
         default: break
         }
+    }
+
+    /// Results of `resolve(_:module:depth: 0)`, which depend only on the text and the module: the same
+    /// references (`var.vpc_id`, `aws_vpc.this[0].id`) recur in every resource of a module.
+    final class ResolveCache {
+        struct Key: Hashable {
+            var module: [String]
+            var text: String
+        }
+        var results: [Key: [(String, String?)]] = [:]
+    }
+    let resolveCache = ResolveCache()
+
+    func resolveCached(_ text: String, module: [String]) -> [(String, String?)] {
+        let key = ResolveCache.Key(module: module, text: text)
+        if let r = resolveCache.results[key] { return r }
+        let r = resolve(text, module: module, depth: 0)
+        resolveCache.results[key] = r
+        return r
     }
 
     /// Resolves one reference string to resource link keys (with the attribute read).
