@@ -47,13 +47,12 @@ final class AdversarialInputTests: XCTestCase {
             assertLocated(r, "\(file):\(line)", file)
             XCTAssertTrue(r.output.contains("nesting deeper than 512"), "\(file): \(r.output.prefix(500))")
         }
-        // HCL: no parser exists yet. A .tf file is found, never parsed, and reported as not read.
+        // HCL: the .tf parser stops at the same depth limit, with a located error.
         try s.write("deep.tf", String(repeating: "a {\n", count: n) + String(repeating: "}\n", count: n))
-        let hcl = try scan(s, ["deep.tf"], ["--format", "json"])
-        assertEnded(hcl, exit: [0], within: 10, "deep.tf")
-        XCTAssertTrue(hcl.stdout.contains("HCL (.tf) is not read by this version"), hcl.output)
-        let hclText = try scan(s, ["deep.tf"])
-        XCTAssertTrue(hclText.stdout.contains("1 file skipped (unsupported)"), hclText.output)
+        let hcl = try scan(s, ["deep.tf"])
+        assertEnded(hcl, exit: [1], within: 10, "deep.tf")
+        assertLocated(hcl, "deep.tf:513:", "deep.tf")
+        XCTAssertTrue(hcl.output.contains("nesting deeper than 512"), hcl.output)
     }
 
     /// A 1 GB (sparse) file is refused from its size, without being read.

@@ -80,6 +80,21 @@ final class AdversarialSafeOutputTests: XCTestCase {
                 // The exact name survives (JSON escapes it); nothing raw reaches a terminal that cats the file.
                 XCTAssertTrue(text.contains("owned"), text)
                 XCTAssertEqual(terminalControls(r.stdout), [], "raw control characters in JSON output")
+            case "sarif":
+                // JSON: the viewer shows message.text as text; it must parse and carry no raw controls.
+                XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(r.stdoutBytes)), "SARIF parses")
+                XCTAssertEqual(terminalControls(r.stdout), [], "sarif: raw control characters")
+            case "github":
+                // Workflow commands are shown as plain text; what matters is that nothing raw reaches the runner's log.
+                XCTAssertEqual(terminalControls(r.stdout).filter { $0 != "U+000D" }, [], "github: raw control characters")
+            case "markdown":
+                // Markdown escapes `<` with a backslash, or shows it in a code span; both render it literally.
+                let outsideCode = r.stdout.replacingOccurrences(of: "`[^`\n]*`", with: "", options: .regularExpression)
+                for markup in [Self.script, "<img src=x"] {
+                    XCTAssertNil(outsideCode.range(of: "(?<!\\\\)" + NSRegularExpression.escapedPattern(for: markup), options: .regularExpression),
+                                 "markdown: injected markup appears unescaped")
+                }
+                XCTAssertEqual(terminalControls(r.stdout).filter { $0 != "U+000D" }, [], "markdown: raw control characters")
             default:
                 XCTAssertFalse(r.stdout.contains(Self.script), "\(format.rawValue): injected markup appears raw")
                 XCTAssertFalse(r.stdout.contains("<img src=x"), "\(format.rawValue): injected markup appears raw")

@@ -23,8 +23,6 @@ public struct InputUnreadableRule: Rule {
                         content: "apiVersion: v1\nkind: Namespace\nmetadata:\n\tname: x\n", expect: [.init("bad.yaml")]),
             RuleExample("Terraform state instead of a plan", format: .terraformPlan, file: "state.json",
                         content: "{\"format_version\":\"1.0\",\"terraform_version\":\"1.9.0\",\"values\":{\"root_module\":{}}}", expect: [.init("state.json")]),
-            RuleExample("duplicate key (the first value is kept; reported as a warning)", format: .kubernetes, file: "dup.yaml",
-                        content: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  name: b\n", expect: [.init("dup.yaml")]),
             RuleExample("valid manifest", format: .kubernetes, file: "ok.yaml",
                         content: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n", expect: []),
         ])
@@ -33,7 +31,7 @@ public struct InputUnreadableRule: Rule {
         context.infrastructure.diagnostics.compactMap { d in
             // Errors fail the run; parse and evaluation warnings (a duplicate key whose first value was kept,
             // JSON read as YAML, a limit that left values unknown) are shown too, as warnings, never dropped.
-            guard d.severity == .error || (d.severity == .warning && (d.kind == .parseError || d.kind == .evaluation)) else { return nil }
+            guard d.severity == .error else { return nil } // warnings are GP002's
             let what: String
             switch d.kind {
             case .parseError where d.severity != .error: what = "while parsing"
