@@ -31,7 +31,7 @@ let package = Package(
         .testTarget(name: "GuardpostReportsTests", dependencies: ["GuardpostReports", "GuardpostChecks", "GuardpostModel", "GuardpostDocuments", "GuardpostCLI", "GuardpostKnowledge"],
                     exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "GuardpostKnowledgeTests", dependencies: ["GuardpostKnowledge", "GuardpostDocuments"]),
-        .testTarget(name: "GuardpostCLITests", dependencies: ["GuardpostCLI", "GuardpostChecks", "GuardpostDocuments", "GuardpostReports", "GuardpostModel"]),
+        .testTarget(name: "GuardpostCLITests", dependencies: ["GuardpostCLI", "GuardpostChecks", "GuardpostDocuments", "GuardpostReports", "GuardpostModel", "GuardpostAdmission"]),
     ],
     swiftLanguageModes: [.v5]
 )

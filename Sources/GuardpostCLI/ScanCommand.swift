@@ -44,7 +44,7 @@ enum ExitCodes {
 /// Runs a pipeline, turning configuration and policy errors into exit code 2.
 func runPipeline(_ pipeline: ScanPipeline) throws -> ScanResult {
     do { return try pipeline.run() } catch let e as ScanPipeline.Failure {
-        writeStandardError("guardpost: \(e)\n")
+        writeStandardError("guardpost: \(Sanitize.terminal(e.description))\n")
         throw ExitCodes.usage
     }
 }
@@ -173,7 +173,7 @@ struct KnowledgeCommand: ParsableCommand {
 extension ScanPipeline {
     func knowledgeOrExit() throws -> GuardpostKnowledge.Knowledge {
         do { return try knowledge() } catch {
-            writeStandardError("guardpost: \(error)\n")
+            writeStandardError("guardpost: \(Sanitize.terminal("\(error)"))\n")
             throw ExitCodes.usage
         }
     }

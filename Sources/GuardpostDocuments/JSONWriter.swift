@@ -51,7 +51,10 @@ public enum JSONWriter {
         for _ in 0..<level { out += indent }
     }
 
-    /// Appends `s` as a JSON string literal, escaping quotes, backslashes and every control character.
+    /// Appends `s` as a JSON string literal, escaping quotes, backslashes and every control character:
+    /// C0, DEL, C1 (U+0080-U+009F: U+009B is a terminal's CSI) and the bidirectional overrides and
+    /// isolates (U+202A-U+202E, U+2066-U+2069), so a report printed to a terminal cannot be driven or
+    /// visually reordered by names taken from the input. The JSON value is the same.
     public static func quote(_ s: String, into out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
@@ -66,7 +69,8 @@ public enum JSONWriter {
             case "\u{2028}": out += "\\u2028"
             case "\u{2029}": out += "\\u2029"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                let v = scalar.value
+                if v < 0x20 || v == 0x7F || (v >= 0x80 && v < 0xA0) || (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069) {
                     let hex = String(scalar.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

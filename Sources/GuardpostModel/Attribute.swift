@@ -128,3 +128,13 @@ public struct AttributeReader {
         return Attribute(state: .unknown, value: nil, name: r.name, location: r.location)
     }
 }
+
+extension Sequence where Element == Int {
+    /// A sum that saturates at Int.max / Int.min instead of trapping: counts come from untrusted input.
+    public func saturatingSum() -> Int {
+        reduce(0) { acc, x in
+            let (sum, overflow) = acc.addingReportingOverflow(x)
+            return overflow ? (x > 0 ? Int.max : Int.min) : sum
+        }
+    }
+}

@@ -117,6 +117,8 @@ public struct JUnitReport: Sendable {
                 let v = scalar.value
                 if v < 0x20 || v == 0x7F || (v >= 0x80 && v < 0xA0) || v == 0xFFFE || v == 0xFFFF {
                     out += "\\u{\(String(v, radix: 16))}"
+                } else if v == 0x2028 || v == 0x2029 || (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069) {
+                    out += "&#x\(String(v, radix: 16, uppercase: true));" // bidirectional overrides: visible to XML readers, inert in terminals
                 } else {
                     out.unicodeScalars.append(scalar)
                 }

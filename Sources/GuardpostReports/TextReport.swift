@@ -103,11 +103,25 @@ public struct TextReport: Sendable {
         if !perFormat.isEmpty { out += " (\(perFormat))" }
         out += "; \(counts[.error] ?? 0) error\((counts[.error] ?? 0) == 1 ? "" : "s"), \(counts[.warning] ?? 0) warning\((counts[.warning] ?? 0) == 1 ? "" : "s"), \(counts[.info] ?? 0) info"
         if suppressed > 0 { out += ", \(suppressed) suppressed" }
-        if unreadable > 0 { out += "; \(unreadable) file problem\(unreadable == 1 ? "" : "s") (see GP001)" }
+        if unreadable > 0 { out += "; \(unreadable) file problem\(unreadable == 1 ? "" : "s") (see GP001): \(problemKinds(result))" }
         if skipped > 0 { out += "; \(skipped) file\(skipped == 1 ? "" : "s") skipped (unsupported)" }
         out += ".\n"
         return out
     }
+}
+
+/// Why files were not (fully) checked: `2 unreadable, 1 not parsed`, from the error diagnostics.
+func problemKinds(_ result: ScanResult) -> String {
+    var counts: [String: Int] = [:]
+    for d in result.diagnostics where d.severity == .error {
+        switch d.kind {
+        case .unreadable: counts["unreadable", default: 0] += 1
+        case .parseError: counts["not parsed", default: 0] += 1
+        case .unsupported: counts["not usable", default: 0] += 1
+        case .evaluation: counts["not evaluated", default: 0] += 1
+        }
+    }
+    return counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
 }
 
 func formatPercent(_ d: Double) -> String {

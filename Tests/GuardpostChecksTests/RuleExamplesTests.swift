@@ -85,3 +85,11 @@ final class RuleExamplesTests: XCTestCase {
         }
     }
 }
+
+final class RuleRegistryOrderTests: XCTestCase {
+    /// `guardpost rules`, docs/rules.md and every report list the rules in id order.
+    func testRegistryIsInIdOrder() {
+        let ids = RuleRegistry.all.map(\.metadata.id)
+        XCTAssertEqual(ids, ids.sorted())
+    }
+}

@@ -80,13 +80,21 @@ enum KyvernoFunctions {
         case "replace_all":
             return .string(try str(0).replacingOccurrences(of: try str(1), with: try str(2)))
         case "replace":
-            let n = Int(try num(3))
-            var s = try str(0); let old = try str(1), new = try str(2)
+            let n = try count(try num(3), name)
+            let s = try str(0), old = try str(1), new = try str(2)
             if n < 0 { return .string(s.replacingOccurrences(of: old, with: new)) }
-            for _ in 0..<n { if let r = s.range(of: old) { s.replaceSubrange(r, with: new) } }
-            return .string(s)
+            // Go's strings.Replace: the first n non-overlapping matches, left to right; the replacement
+            // text is not searched again (so `n` is bounded by the subject, whatever its value).
+            var out = "", rest = Substring(s), done = 0
+            while done < n, !old.isEmpty, let r = rest.range(of: old) {
+                out += rest[..<r.lowerBound]
+                out += new
+                rest = rest[r.upperBound...]
+                done += 1
+            }
+            return .string(out + rest)
         case "truncate":
-            let s = try str(0); let n = Int(try num(1)); return .string(String(s.prefix(max(0, n))))
+            let s = try str(0); let n = try count(try num(1), name); return .string(String(s.prefix(max(0, n))))
         case "equal_fold": return .bool(try str(0).lowercased() == (try str(1)).lowercased())
         case "sort":
             guard let a = try arg(0).array else { throw KyvernoEvalError(message: "sort: expects an array") }
@@ -168,6 +176,15 @@ enum KyvernoFunctions {
         default:
             throw KyvernoEvalError(message: "the JMESPath function `\(name)` is not evaluated offline", unsupported: true)
         }
+    }
+
+    /// A count argument as an Int: NaN is an error, values beyond Int's range saturate (a plain `Int(d)`
+    /// traps on `1e300`).
+    static func count(_ d: Double, _ function: String) throws -> Int {
+        guard !d.isNaN else { throw KyvernoEvalError(message: "function \(function): NaN is not a count") }
+        if d >= 9.2e18 { return Int.max }
+        if d <= -9.2e18 { return Int.min }
+        return Int(d)
     }
 
     static func parseTime(_ s: String) -> Date? {

@@ -39,8 +39,17 @@ private enum Tok: Equatable {
 }
 
 enum JMESPath {
+    /// Limits that keep a hostile expression from exhausting the stack (the parser and the interpreter
+    /// recurse once per nesting level) or time; real policies stay far below them.
+    static let maxTokens = 4096
+    static let maxNesting = 128
+
     static func compile(_ text: String) throws -> JMESNode {
-        var p = JMESParser(tokens: try lex(text))
+        let tokens = try lex(text)
+        guard tokens.count <= maxTokens else {
+            throw KyvernoEvalError(message: "JMESPath expression longer than \(maxTokens) tokens")
+        }
+        var p = JMESParser(tokens: tokens)
         let node = try p.expression(0)
         guard p.peek == .eof else { throw KyvernoEvalError(message: "unexpected token in JMESPath expression `\(text)`") }
         return node
@@ -124,6 +133,7 @@ enum JMESPath {
 private struct JMESParser {
     var tokens: [Tok]
     var pos = 0
+    var nesting = 0
     var peek: Tok { tokens[pos] }
     mutating func next() -> Tok { let t = tokens[pos]; if pos < tokens.count - 1 { pos += 1 }; return t }
 
@@ -150,6 +160,11 @@ private struct JMESParser {
     }
 
     mutating func expression(_ rbp: Int) throws -> JMESNode {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= JMESPath.maxNesting else {
+            throw KyvernoEvalError(message: "JMESPath expression nested deeper than \(JMESPath.maxNesting)")
+        }
         var left = try nud(next())
         while rbp < bp(peek) { left = try led(next(), left) }
         return left
@@ -356,12 +371,23 @@ struct JMESInterpreter {
             return x
         }
         var out: [KValue] = []
+        // `i + step` may overflow for steps near Int.max/Int.min (`[1::9223372036854775807]`): stop there.
         if step > 0 {
             var i = adj(start, 0); let e = adj(stop, n)
-            while i < e { out.append(a[i]); i += step }
+            while i < e {
+                out.append(a[i])
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
+            }
         } else {
             var i = adj(start, n - 1); let e = adj(stop, -1)
-            while i > e { out.append(a[i]); i += step }
+            while i > e {
+                out.append(a[i])
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
+            }
         }
         return out
     }

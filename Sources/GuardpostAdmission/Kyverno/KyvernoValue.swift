@@ -114,11 +114,19 @@ indirect enum KValue: Equatable, CustomStringConvertible {
 private struct MiniJSON {
     let s: [Unicode.Scalar]
     var i = 0
+    /// Arrays and objects open; deeper than 512 is refused (`value()` recurses once per level).
+    var depth = 0
     init(_ s: [Unicode.Scalar]) { self.s = s }
     mutating func skipSpace() { while i < s.count, s[i] == " " || s[i] == "\n" || s[i] == "\t" || s[i] == "\r" { i += 1 } }
     mutating func value() -> KValue? {
         skipSpace()
         guard i < s.count else { return nil }
+        let opens = s[i] == "{" || s[i] == "["
+        if opens {
+            guard depth < 512 else { return nil }
+            depth += 1
+        }
+        defer { if opens { depth -= 1 } }
         switch s[i] {
         case "{":
             i += 1; var d: [String: KValue] = [:]

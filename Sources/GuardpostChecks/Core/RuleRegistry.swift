@@ -6,9 +6,6 @@ public enum RuleRegistry {
         InputWarningRule(),
         GuardDutySettingsUnknownRule(),
         VPCDNSAttributesRule(),
-        KyvernoDeniesAgentRule(),
-        GatekeeperDeniesAgentRule(),
-        AddonClusterAdminBindingRule(),
         RuntimeMonitoringNotEnabledRule(),
         RuntimeMonitoringFeatureConflictRule(),
         GuardDutyFeatureInvalidValueRule(),
@@ -42,6 +39,9 @@ public enum RuleRegistry {
         AgentPreemptionNeverFullNodesRule(),
         SCPDeniesTelemetryRule(),
         SCPBlocksAgentAutomationRule(),
+        KyvernoDeniesAgentRule(),
+        GatekeeperDeniesAgentRule(),
+        AddonClusterAdminBindingRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? {

@@ -173,7 +173,8 @@ public enum CoveragePredictor {
                 }
             }
             if status == .notMonitored || issueType.map(issuesWithoutAddon.contains) == true { version = nil }
-            let desired = cluster.nodeGroups.compactMap { infra.nodeGroups[$0].desiredSize.value }.reduce(0, +)
+            // Saturating: desired sizes come from the input (two of 2^63-1 overflowed `+`, a trap).
+            let desired = cluster.nodeGroups.compactMap { infra.nodeGroups[$0].desiredSize.value }.saturatingSum()
             out.append(CoveragePrediction(
                 clusterName: cluster.name.value ?? cluster.resource.address, clusterAddress: cluster.resource.address,
                 location: cluster.resource.location, accountId: cc.account, region: cc.region, status: status,

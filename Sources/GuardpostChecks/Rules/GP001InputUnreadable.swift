@@ -29,15 +29,19 @@ public struct InputUnreadableRule: Rule {
 
     public func check(_ context: CheckContext) -> [Finding] {
         context.infrastructure.diagnostics.compactMap { d in
-            guard d.severity == .error else { return nil }
+            // Errors fail the run; parse and evaluation warnings (a duplicate key whose first value was kept,
+            // JSON read as YAML, a limit that left values unknown) are shown too, as warnings, never dropped.
+            guard d.severity == .error else { return nil } // warnings are GP002's
             let what: String
             switch d.kind {
+            case .parseError where d.severity != .error: what = "while parsing"
+            case .evaluation where d.severity != .error: what = "while evaluating"
             case .parseError: what = "cannot parse"
             case .unreadable: what = "cannot read"
             case .unsupported: what = "cannot use"
             case .evaluation: what = "cannot evaluate"
             }
-            return Finding(ruleId: metadata.id, severity: .error, message: "\(what) \(d.location.file.path): \(d.message)",
+            return Finding(ruleId: metadata.id, severity: d.severity == .error ? .error : .warning, message: "\(what) \(d.location.file.path): \(d.message)",
                            location: d.location, resource: d.location.file.path, attribute: nil, cluster: nil, effect: .none,
                            remediation: metadata.remediation(for: .terraformPlan))
         }

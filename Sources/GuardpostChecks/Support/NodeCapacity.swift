@@ -51,7 +51,8 @@ struct NodeCapacity {
                 pods += 1; cpu += p.cpuMillicores; memory += p.memoryMiB
                 counted.append(p.name)
             } else {
-                let share = (p.replicas + max(nodes, 1) - 1) / max(nodes, 1)
+                let n = max(nodes, 1) // ceiling division without overflow (node counts come from the input)
+                let share = p.replicas / n + (p.replicas % n == 0 ? 0 : 1)
                 pods += share; cpu += Double(share) * p.cpuMillicores; memory += Double(share) * p.memoryMiB
                 if share > 0 { counted.append("\(share) \(p.name)") }
             }
@@ -76,7 +77,7 @@ struct NodeCapacity {
 
     /// The nodes the cluster is expected to have: the sum of its node groups' desired sizes (at least 1).
     static func nodeCount(_ cluster: Int, _ infra: Infrastructure) -> Int {
-        max(1, infra.clusters[cluster].nodeGroups.compactMap { infra.nodeGroups[$0].desiredSize.effective }.reduce(0, +))
+        max(1, infra.clusters[cluster].nodeGroups.compactMap { infra.nodeGroups[$0].desiredSize.effective }.saturatingSum())
     }
 
     /// Whether the node group has, or can scale to, any node.

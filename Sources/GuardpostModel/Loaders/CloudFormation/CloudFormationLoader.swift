@@ -66,6 +66,7 @@ struct IntrinsicEvaluator {
     private var conditionCache: [String: Bool?] = [:]
     private var conditionsInProgress: Set<String> = []
     private var budget = 1_000_000
+    private var conditionDepthReported = false
 
     init(template: Node, region: String?) {
         self.template = template
@@ -198,7 +199,7 @@ struct IntrinsicEvaluator {
             return list[index].isNull ? unknownMarker(path, &unknown) : list[index]
         case "Fn::If":
             guard let items = arg.items, items.count == 3, let cond = items[0].scalarText else { return unknownMarker(path, &unknown) }
-            switch condition(named: cond) {
+            switch condition(named: cond, depth: depth + 1) {
             case .some(true): return evaluate(items[1], path: path, references: &references, unknown: &unknown, depth: depth + 1)
             case .some(false): return evaluate(items[2], path: path, references: &references, unknown: &unknown, depth: depth + 1)
             case .none:
@@ -225,7 +226,7 @@ struct IntrinsicEvaluator {
             _ = evaluate(arg, path: path, references: &references, unknown: &ignored, depth: depth + 1)
             return unknownMarker(path, &unknown)
         case "Condition":
-            guard let name = arg.string, let v = condition(named: name) else { return unknownMarker(path, &unknown) }
+            guard let name = arg.string, let v = condition(named: name, depth: depth + 1) else { return unknownMarker(path, &unknown) }
             return Node(.bool(v), location: node.location)
         default:
             return unknownMarker(path, &unknown)
@@ -301,7 +302,9 @@ struct IntrinsicEvaluator {
     }
 
     /// The value of a named condition under the parameters' defaults; nil when undecidable.
-    mutating func condition(named name: String) -> Bool? {
+    /// `depth` counts the nesting of the caller (conditions naming conditions included), so a long
+    /// chain of conditions ends at the depth limit instead of exhausting the stack.
+    mutating func condition(named name: String, depth: Int = 0) -> Bool? {
         if let cached = conditionCache[name] { return cached }
         guard !conditionsInProgress.contains(name), let node = template.at(["Conditions", .key(name)]) else {
             if conditionsInProgress.contains(name) {
@@ -311,14 +314,21 @@ struct IntrinsicEvaluator {
             return nil
         }
         conditionsInProgress.insert(name)
-        let value = conditionValue(node, depth: 0)
+        let value = conditionValue(node, depth: depth)
         conditionsInProgress.remove(name)
         conditionCache[name] = .some(value)
         return value
     }
 
     private mutating func conditionValue(_ node: Node, depth: Int) -> Bool? {
-        guard depth < 100 else { return nil }
+        guard depth < 100 else {
+            if !conditionDepthReported {
+                conditionDepthReported = true
+                diagnostics.append(Diagnostic(kind: .evaluation, severity: .warning, location: node.location,
+                                              message: "conditions nested deeper than 100; this condition is treated as undecidable"))
+            }
+            return nil
+        }
         if let b = node.bool { return b }
         guard let (name, arg) = Self.function(node) else { return nil }
         switch name {
@@ -355,7 +365,7 @@ struct IntrinsicEvaluator {
             return conditionValue(item, depth: depth + 1).map { !$0 }
         case "Condition":
             guard let n = arg.string else { return nil }
-            return condition(named: n)
+            return condition(named: n, depth: depth + 1)
         default:
             return nil
         }

@@ -56,7 +56,12 @@ public enum TerraformJSONLoader {
                             let address = "\(prefix)\(typeEntry.key).\(nameEntry.key)"
                             var references: [Reference] = []
                             var unknown = Set<String>()
+                            context.localBudget = InterpolationContext.localBudgetPerResource
                             let attrs = context.evaluateBody(body, path: [], references: &references, unknown: &unknown, depth: 0)
+                            if context.localBudget < 0 {
+                                result.diagnostics.append(Diagnostic(kind: .evaluation, severity: .warning, location: body.location,
+                                    message: "locals expand more than \(InterpolationContext.localBudgetPerResource) times in \(address); the remaining values are treated as unknown"))
+                            }
                             result.resources.append(RawResource(
                                 format: .terraformJSON, type: typeEntry.key, address: address, linkKey: address, scope: scope,
                                 location: nameEntry.keyLocation, attributes: attrs ?? Node(.mapping([]), location: body.location),
@@ -78,6 +83,10 @@ struct InterpolationContext {
     var locals: [String: Node] = [:]
     var region: String?
     private var localsInProgress: Set<String> = []
+    /// Local expansions left for the resource being evaluated: locals that name other locals several
+    /// times would otherwise expand exponentially often. Negative once exhausted.
+    var localBudget = localBudgetPerResource
+    static let localBudgetPerResource = 10_000
 
     func evaluate(_ node: Node) -> Node? {
         var refs: [Reference] = []
@@ -159,6 +168,8 @@ struct InterpolationContext {
                 return variables[parts[1]].flatMap { parts.count == 2 ? $0 : nil }
             case "local":
                 guard parts.count == 2, let l = locals[parts[1]], !localsInProgress.contains(parts[1]) else { return nil }
+                localBudget -= 1
+                guard localBudget >= 0 else { return nil }
                 localsInProgress.insert(parts[1])
                 defer { localsInProgress.remove(parts[1]) }
                 var ignored = Set<String>()

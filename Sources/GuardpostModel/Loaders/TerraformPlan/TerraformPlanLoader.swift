@@ -230,6 +230,14 @@ struct ConfigurationIndex {
 
     /// Resolves one reference string to resource link keys (with the attribute read).
     func resolve(_ text: String, module: [String], depth: Int) -> [(String, String?)] {
+        var expanded = Set<String>()
+        return resolve(text, module: module, depth: depth, expanded: &expanded)
+    }
+
+    /// `expanded` holds the (module, reference) pairs already followed in this resolution: results are a
+    /// union, so following one twice adds nothing. Without it, module outputs and call arguments that
+    /// refer to each other (a module "calling itself") would be followed exponentially often.
+    private func resolve(_ text: String, module: [String], depth: Int, expanded: inout Set<String>) -> [(String, String?)] {
         guard depth < 32 else { return [] }
         let parts = splitReference(text)
         guard let first = parts.first else { return [] }
@@ -238,12 +246,14 @@ struct ConfigurationIndex {
         case "var":
             guard parts.count >= 2, !module.isEmpty, let call = modules[module]?.callExpressions,
                   let arg = call[parts[1]] else { return [] }
-            return resolveExpression(arg, module: Array(module.dropLast()), depth: depth + 1)
+            guard expanded.insert(prefix + "var." + parts[1]).inserted else { return [] }
+            return resolveExpression(arg, module: Array(module.dropLast()), depth: depth + 1, expanded: &expanded)
         case "module":
             guard parts.count >= 3 else { return [] }
             let child = module + [parts[1]]
             guard let output = modules[child]?.node.at(["outputs", .key(parts[2]), "expression"]) else { return [] }
-            return resolveExpression(output, module: child, depth: depth + 1)
+            guard expanded.insert(prefix + "module.\(parts[1]).\(parts[2])").inserted else { return [] }
+            return resolveExpression(output, module: child, depth: depth + 1, expanded: &expanded)
         case "local", "each", "count", "path", "terraform", "self":
             return []
         case "data":
@@ -256,21 +266,26 @@ struct ConfigurationIndex {
     }
 
     func resolveExpression(_ expr: Node, module: [String], depth: Int) -> [(String, String?)] {
+        var expanded = Set<String>()
+        return resolveExpression(expr, module: module, depth: depth, expanded: &expanded)
+    }
+
+    private func resolveExpression(_ expr: Node, module: [String], depth: Int, expanded: inout Set<String>) -> [(String, String?)] {
         var out: [(String, String?)] = []
         var seen = Set<String>()
-        func visit(_ n: Node) {
+        func visit(_ n: Node, _ expanded: inout Set<String>) {
             if let refs = n["references"]?.items {
                 for r in refs {
                     guard let t = r.string else { continue }
-                    for pair in resolve(t, module: module, depth: depth) where seen.insert(pair.0).inserted { out.append(pair) }
+                    for pair in resolve(t, module: module, depth: depth, expanded: &expanded) where seen.insert(pair.0).inserted { out.append(pair) }
                 }
             } else if let entries = n.entries {
-                for e in entries { visit(e.value) }
+                for e in entries { visit(e.value, &expanded) }
             } else if let items = n.items {
-                for i in items { visit(i) }
+                for i in items { visit(i, &expanded) }
             }
         }
-        visit(expr)
+        visit(expr, &expanded)
         return out
     }
 
