@@ -36,6 +36,14 @@ public struct AdmissionSimulation: Sendable {
         return selector.objects(for: clusterName).objects
     }
 
+    /// Whether manifest `object` applies to cluster `clusterName`: the membership test of `objects(for:)`.
+    static func applies(_ object: KubernetesObject, toCluster clusterName: String?, _ context: CheckContext) -> Bool {
+        guard !context.accounts.manifests.isEmpty, let clusterName else { return true }
+        let path = object.location.file.path
+        let mappings = context.accounts.manifests.filter { m in m.paths.contains { AccountContext.pathMatches(path, prefix: $0) } }
+        return mappings.isEmpty || mappings.contains { $0.cluster == clusterName }
+    }
+
     /// Decides once per object which clusters its manifest is mapped to, and once per distinct result
     /// which objects a cluster gets; clusters that get the same objects share one array and one id.
     struct ManifestSelector {

@@ -48,10 +48,16 @@ public struct RuleMetadata: Sendable {
     /// The fix per input format.
     public var remediation: [InputFormat: String]
     public var documentation: String
-    public var examples: [RuleExample]
+    /// Built on first use (the test suite, `guardpost rules show`), not when the rule is created: some
+    /// rules generate whole plans for their examples, and a scan never reads them.
+    public var examples: [RuleExample] {
+        get { examplesProvider() }
+        set { examplesProvider = { newValue } }
+    }
+    private var examplesProvider: @Sendable () -> [RuleExample]
 
     public init(id: String, name: String, title: String, severity: Severity, issueType: String?, rationale: String,
-                remediation: [InputFormat: String], documentation: String, examples: [RuleExample]) {
+                remediation: [InputFormat: String], documentation: String, examples: @autoclosure @escaping @Sendable () -> [RuleExample]) {
         self.id = id
         self.name = name
         self.title = title
@@ -60,7 +66,7 @@ public struct RuleMetadata: Sendable {
         self.rationale = rationale
         self.remediation = remediation
         self.documentation = documentation
-        self.examples = examples
+        self.examplesProvider = examples
     }
 
     public func remediation(for format: InputFormat) -> String {

@@ -23,8 +23,9 @@ public struct AgentAddonConfigurationConflictRule: Rule {
     public func check(_ context: CheckContext) -> [Finding] {
         let infra = context.infrastructure
         var out: [Finding] = []
+        let sources = AgentAddon.SelfManagedSources(context) // once per scan, not per cluster
         for cc in context.clusterContexts where cc.runtimeMonitoring.toggle != .disabled {
-            let others = AgentAddon.selfManagedDaemonSets(for: cc.cluster, context)
+            let others = AgentAddon.selfManagedDaemonSets(for: cc.cluster, context, sources)
             guard let first = others.first else { continue }
             let cluster = GuardDutyEndpoints.clusterLabel(cc.cluster, infra)
             let elsewhere = others.map(\.how).joined(separator: ", ")

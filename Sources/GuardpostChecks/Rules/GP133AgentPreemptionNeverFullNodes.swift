@@ -25,13 +25,15 @@ public struct AgentPreemptionNeverFullNodesRule: Rule {
         let infra = context.infrastructure
         let k = context.knowledge
         var out: [Finding] = []
+        var scanDaemonSets: [KubernetesObject]? // found once, on first need
         for cc in context.clusterContexts where cc.runtimeMonitoring.toggle != .disabled {
             let addon = AgentAddon.addon(of: cc.cluster, context).map { infra.addons[$0] }
             let priority = AgentAddon.priorityClassName(addon, k)
             guard preemption(priority.name, context) == "Never" else { continue }
             let req = AgentAddon.requests(addon, k)
             let nodes = NodeCapacity.nodeCount(cc.cluster, infra)
-            let daemonSets = NodeCapacity.otherDaemonSets(cc.cluster, context)
+            if scanDaemonSets == nil { scanDaemonSets = NodeCapacity.daemonSetsInScan(context) }
+            let daemonSets = NodeCapacity.otherDaemonSets(cc.cluster, context, among: scanDaemonSets!)
             for gi in infra.clusters[cc.cluster].nodeGroups {
                 let g = infra.nodeGroups[gi]
                 guard NodeCapacity.canHaveNodes(g), let names = g.instanceTypes.effective, !names.isEmpty else { continue }

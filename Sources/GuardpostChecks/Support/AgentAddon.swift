@@ -73,18 +73,39 @@ enum AgentAddon {
     /// Manifests (mapped to the cluster, or unmapped) and Terraform/CloudFormation Kubernetes resources that
     /// declare the agent's DaemonSet for cluster `index`.
     static func selfManagedDaemonSets(for index: Int, _ context: CheckContext) -> [SelfManaged] {
+        selfManagedDaemonSets(for: index, context, SelfManagedSources(context))
+    }
+
+    /// What `selfManagedDaemonSets` looks at, found once per scan (not once per cluster): the agent
+    /// DaemonSets among the manifests, the resources that can declare Kubernetes objects with what each
+    /// declares, and the scopes that have such resources.
+    struct SelfManagedSources {
+        var manifests: [KubernetesObject] = []
+        var resources: [(raw: RawResource, how: String?)] = []
+        var scopes = Set<String>()
+
+        init(_ context: CheckContext) {
+            for obj in context.infrastructure.kubernetesObjects where isAgentDaemonSet(obj.node) { manifests.append(obj) }
+            for raw in context.infrastructure.resources where kubernetesResourceTypes.contains(raw.type) {
+                resources.append((raw, declaresAgentDaemonSet(raw)))
+                scopes.insert(raw.scope)
+            }
+        }
+    }
+
+    static func selfManagedDaemonSets(for index: Int, _ context: CheckContext, _ sources: SelfManagedSources) -> [SelfManaged] {
         let infra = context.infrastructure
         let cluster = infra.clusters[index]
         let name = cluster.name.value ?? cluster.resource.address
         var out: [SelfManaged] = []
-        for obj in AdmissionSimulation.objects(for: name, context: context) where isAgentDaemonSet(obj.node) {
+        for obj in sources.manifests where AdmissionSimulation.applies(obj, toCluster: name, context) {
             out.append(SelfManaged(address: obj.address, location: obj.location, how: "the Kubernetes manifest \(obj.location.file.path)"))
         }
-        let sameScope = infra.resources.contains { $0.scope == cluster.resource.scope && kubernetesResourceTypes.contains($0.type) }
-        for raw in infra.resources where kubernetesResourceTypes.contains(raw.type) {
+        let sameScope = sources.scopes.contains(cluster.resource.scope)
+        for (raw, how) in sources.resources {
             if sameScope && raw.scope != cluster.resource.scope { continue }
             if raw.type == "AWSQS::Kubernetes::Resource", let target = raw.attributes["ClusterName"]?.scalarText, target != name { continue }
-            if let how = declaresAgentDaemonSet(raw) { out.append(SelfManaged(address: raw.address, location: raw.location, how: how)) }
+            if let how { out.append(SelfManaged(address: raw.address, location: raw.location, how: how)) }
         }
         return out
     }

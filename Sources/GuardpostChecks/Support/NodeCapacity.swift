@@ -36,9 +36,20 @@ struct NodeCapacity {
 
     /// The DaemonSets other than the agent's in the manifests that apply to cluster `index`.
     static func otherDaemonSets(_ index: Int, _ context: CheckContext) -> [KubernetesObject] {
+        otherDaemonSets(index, context, among: daemonSetsInScan(context))
+    }
+
+    /// The DaemonSets other than the agent's among all the manifests: found once per scan, so that picking
+    /// a cluster's does not walk every object again.
+    static func daemonSetsInScan(_ context: CheckContext) -> [KubernetesObject] {
+        context.infrastructure.kubernetesObjects.filter { $0.kind == "DaemonSet" && !AgentAddon.isAgentDaemonSet($0.node) }
+    }
+
+    /// `otherDaemonSets` from the scan's DaemonSets (`daemonSetsInScan`): those whose manifests apply to the cluster.
+    static func otherDaemonSets(_ index: Int, _ context: CheckContext, among daemonSets: [KubernetesObject]) -> [KubernetesObject] {
         let c = context.infrastructure.clusters[index]
-        return AdmissionSimulation.objects(for: c.name.value ?? c.resource.address, context: context)
-            .filter { $0.kind == "DaemonSet" && !AgentAddon.isAgentDaemonSet($0.node) }
+        let name = c.name.value ?? c.resource.address
+        return daemonSets.filter { AdmissionSimulation.applies($0, toCluster: name, context) }
     }
 
     /// The estimate for a node of `type` in a cluster with `nodes` nodes in all, running `daemonSets` besides the agent.
